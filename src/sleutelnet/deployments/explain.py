@@ -1,0 +1,63 @@
+"""The matching engine's reasons in the user's language (the engine itself knows no gettext)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sleutelnet.matching.types import Reason
+from sleutelnet.people.models import Language, Weekday
+
+_TEMPLATES = {
+    "speaks": gettext_lazy("speaks %(language)s (%(level)s/5)"),
+    "roles_covered": gettext_lazy("covers %(covered)s of %(requested)s requested roles"),
+    "domains_covered": gettext_lazy("knows %(covered)s of %(requested)s life domains"),
+    "knows_newcomer": gettext_lazy("knows this newcomer from earlier assignments"),
+    "knows_organisation": gettext_lazy("worked for this organisation before"),
+    "gender_match": gettext_lazy("matches the preferred gender"),
+    "load": gettext_lazy("%(used)s of %(capacity)s h used this month"),
+    "not_active": gettext_lazy("status is not active"),
+    "excluded": gettext_lazy("already offered, or declined this request"),
+    "no_language": gettext_lazy("does not speak %(language)s at level %(min_level)s or higher"),
+    "no_municipality": gettext_lazy("does not serve %(municipality)s"),
+    "not_available": gettext_lazy("not available on %(day)s %(start)s-%(end)s"),
+    "no_role": gettext_lazy("has none of the requested roles"),
+    "gender_mismatch": gettext_lazy("the requester needs a key person of another gender"),
+    "vog_missing": gettext_lazy("has no VOG"),
+    "vog_expired": gettext_lazy("VOG valid until %(date)s, needed until %(needed)s"),
+    "over_capacity": gettext_lazy("only %(free)s h free this month, the request takes %(hours)s h"),
+    "overlap": gettext_lazy("already busy at that time (%(other)s)"),
+}
+
+
+class Explainer:
+    """Turns reasons into text; loads the names of languages and municipalities once."""
+
+    def __init__(self) -> None:
+        from sleutelnet.core.models import Municipality
+
+        self.languages = {lang.tag: lang.name for lang in Language.objects.all()}
+        self.municipalities = dict(Municipality.objects.values_list("cbs_code", "name"))
+
+    def __call__(self, reason: Reason) -> str:
+        """A reason as a sentence part in the active language."""
+        params = dict(reason.params)
+        if "language" in params:
+            name = self.languages.get(str(params["language"]))
+            params["language"] = _(name) if name else params["language"]
+        if "weekday" in params:
+            params["day"] = str(Weekday(int(params["weekday"])).label).lower()  # type: ignore[arg-type]
+        if "municipality" in params:
+            params["municipality"] = self.municipalities.get(str(params["municipality"]), params["municipality"])
+        template = _TEMPLATES.get(reason.code)
+        if template is None:
+            return reason.text
+        try:
+            return str(template) % params
+        except (KeyError, TypeError, ValueError):
+            return reason.text
+
+
+def reason_text(reason: Reason) -> str:
+    """One reason as text (for a single use; for lists make one Explainer)."""
+    return Explainer()(reason)

@@ -1,0 +1,181 @@
+"""Requests (inzetverzoeken), assignments (inzet) and activity reports (verslagen)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sleutelnet.core.models import Municipality, Organisation, PublicIdModel, Region, User
+from sleutelnet.people.models import Gender, KeyPerson, KeyPersonRole, Language, LifeDomain, Newcomer
+
+
+class RequestKind(models.TextChoices):
+    INDIVIDUAL_SUPPORT = "individual_support", _("Individual support")
+    GROUP_SESSION = "group_session", _("Group session")
+    OUTREACH = "outreach", _("Outreach")
+    DOCUMENT_REVIEW = "document_review", _("Document review")
+    CONSULTATION = "consultation", _("Consultation")
+    ACCOMPANIMENT = "accompaniment", _("Accompaniment")
+    MEDIATION = "mediation", _("Mediation")
+
+
+class ChainLink(models.TextChoices):
+    """The link of the integration chain (inburgeringsketen) a request serves."""
+
+    RECEPTION = "reception", _("Reception (COA, azc)")
+    INTAKE = "intake", _("Broad intake and PIP")
+    EXECUTION = "execution", _("Carrying out the PIP")
+    COMPLETION = "completion", _("Completion")
+
+
+class Urgency(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    URGENT = 3, _("Urgent")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    FILLED = "filled", _("Key persons confirmed")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Request(PublicIdModel):
+    """A request (inzetverzoek): an organisation asks for one or more key persons."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="requests")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="requests")
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="requests_filed")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what is needed"), max_length=4000, blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=RequestKind.choices)
+    language = models.ForeignKey(Language, on_delete=models.PROTECT, related_name="+", verbose_name=_("language"))
+    roles = models.ManyToManyField(KeyPersonRole, related_name="+", verbose_name=_("roles needed"))
+    life_domains = models.ManyToManyField(LifeDomain, blank=True, related_name="+", verbose_name=_("life domains"))
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="requests")
+    place = models.CharField(_("place"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    chain_link = models.CharField(_("link in the integration chain"), max_length=16, choices=ChainLink.choices)
+    key_persons_needed = models.PositiveSmallIntegerField(
+        _("number of key persons"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    gender_preference = models.CharField(_("preferred gender"), max_length=1, choices=Gender.choices, blank=True)
+    gender_required = models.BooleanField(_("gender is required"), default=False)
+    requires_vog = models.BooleanField(_("VOG required"), default=False)
+    urgency = models.PositiveSmallIntegerField(_("urgency"), choices=Urgency.choices, default=Urgency.NORMAL)
+    newcomer = models.ForeignKey(
+        Newcomer, on_delete=models.PROTECT, null=True, blank=True, related_name="requests", verbose_name=_("newcomer")
+    )
+    needs_certified_interpreter = models.BooleanField(
+        _("a certified interpreter is needed"),
+        default=False,
+        help_text=_("Medical, legal and child-protection conversations need a certified interpreter."),
+    )
+    participants_expected = models.PositiveIntegerField(_("expected participants"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["region", "status", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="request_positive_duration"),
+        ]
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def hours(self) -> Decimal:
+        """Planned duration in hours."""
+        return Decimal((self.ends_at - self.starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))
+
+
+class AssignmentStatus(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REPORTED = "reported", _("Report filed")
+    APPROVED = "approved", _("Approved")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+#: Assignments in these states hold the key person's time.
+ACTIVE_ASSIGNMENT_STATES = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
+#: Assignments in these states count as "someone is coming".
+CONFIRMED_ASSIGNMENT_STATES = (AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
+
+
+class Assignment(PublicIdModel):
+    """An assignment (inzet): a key person offered to, and then working on, a request."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="assignments")
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(_("status"), max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.OFFERED)
+    offered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    offered_at = models.DateTimeField(_("offered at"))
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    match_reasons = models.JSONField(_("why this key person"), default=list, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    review_comment = models.CharField(_("comment of the coordinator"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["request__starts_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "key_person"],
+                condition=~models.Q(status__in=["declined", "cancelled"]),
+                name="assignment_one_live_per_key_person",
+            )
+        ]
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+
+    def __str__(self) -> str:
+        return f"{self.key_person} · {self.request}"
+
+
+class ActivityReport(PublicIdModel):
+    """An activity report (verslag): what happened, the hours, the roles used and who was reached."""
+
+    assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="report")
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(24)]
+    )
+    roles_used = models.ManyToManyField(KeyPersonRole, related_name="+", verbose_name=_("roles used"))
+    life_domains = models.ManyToManyField(LifeDomain, blank=True, related_name="+", verbose_name=_("life domains touched"))
+    languages_used = models.ManyToManyField(Language, blank=True, related_name="+", verbose_name=_("languages used"))
+    participants = models.PositiveIntegerField(_("participants"), validators=[MaxValueValidator(10000)])
+    participants_little_dutch = models.PositiveIntegerField(_("of whom speak little Dutch"), default=0)
+    participants_first_contact = models.PositiveIntegerField(
+        _("of whom reached for the first time or distant from institutions"), default=0
+    )
+    outcome = models.TextField(_("outcome"), max_length=2000, blank=True)
+    follow_up = models.TextField(_("follow-up"), max_length=1000, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(participants_little_dutch__lte=models.F("participants"))
+                & models.Q(participants_first_contact__lte=models.F("participants")),
+                name="report_reach_within_participants",
+            ),
+        ]
+        verbose_name = _("activity report")
+        verbose_name_plural = _("activity reports")
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.date}"

@@ -1,0 +1,76 @@
+"""Reads of requests, assignments and reports, restricted to what the user may see.
+
+Policy officers see none of these records: they read aggregates in `reporting`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from sleutelnet.core.models import Role, User
+from sleutelnet.core.selectors import organisation_ids, region_ids
+from sleutelnet.deployments.models import ActivityReport, Assignment, Request
+
+
+def _key_person_id(user: User) -> int | None:
+    kp = getattr(user, "key_person", None)
+    return kp.id if kp is not None else None
+
+
+def requests_for(user: User) -> QuerySet[Request]:
+    """Coordinators: their regions; requesters: their organisations; key persons: requests they were offered."""
+    if not getattr(user, "is_authenticated", False):
+        return Request.objects.none()
+    cond = Q(region_id__in=region_ids(user, Role.COORDINATOR)) | Q(organisation_id__in=organisation_ids(user))
+    kp_id = _key_person_id(user)
+    if kp_id is not None:
+        cond |= Q(assignments__key_person_id=kp_id)
+    ids = Request.objects.filter(cond).values("id")
+    return (
+        Request.objects.filter(id__in=ids)
+        .select_related("organisation", "municipality", "language", "newcomer", "requested_by")
+        .prefetch_related("roles", "life_domains")
+    )
+
+
+def assignments_for(user: User) -> QuerySet[Assignment]:
+    """Coordinators: their regions; requesters: on their organisations' requests; key persons: their own."""
+    if not getattr(user, "is_authenticated", False):
+        return Assignment.objects.none()
+    cond = Q(request__region_id__in=region_ids(user, Role.COORDINATOR)) | Q(
+        request__organisation_id__in=organisation_ids(user)
+    )
+    kp_id = _key_person_id(user)
+    if kp_id is not None:
+        cond |= Q(key_person_id=kp_id)
+    return Assignment.objects.filter(cond).select_related(
+        "request", "request__municipality", "request__organisation", "request__language", "key_person"
+    )
+
+
+def reports_for(user: User) -> QuerySet[ActivityReport]:
+    """Reports on the assignments the user may see."""
+    return (
+        ActivityReport.objects.filter(assignment__in=assignments_for(user).values("id"))
+        .select_related("assignment", "assignment__key_person", "assignment__request")
+        .prefetch_related("roles_used", "life_domains", "languages_used")
+    )
+
+
+def coordinator_queue(user: User) -> QuerySet[Request]:
+    """Requests that still need a coordinator's action: open ones, soonest and most urgent first."""
+    return (
+        requests_for(user)
+        .filter(region_id__in=region_ids(user, Role.COORDINATOR), status="open")
+        .order_by("starts_at", "-urgency", "id")
+    )
+
+
+def reports_awaiting_approval(user: User) -> QuerySet[Assignment]:
+    """Assignments whose report waits for the coordinator."""
+    return (
+        assignments_for(user)
+        .filter(request__region_id__in=region_ids(user, Role.COORDINATOR), status="reported")
+        .select_related("report")
+        .order_by("report__submitted_at")
+    )

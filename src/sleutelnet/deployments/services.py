@@ -1,0 +1,494 @@
+"""Every state change of requests, assignments and reports: one function each, in a transaction.
+
+Each function checks permission, validates, changes state and queues the notifications.
+Views, the API and the demo call these; no business rule lives anywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sleutelnet.core import clock
+from sleutelnet.core.exceptions import DomainError, InvalidTransition, NotAllowed
+from sleutelnet.core.models import Membership, Municipality, Organisation, Role, User
+from sleutelnet.deployments import matching
+from sleutelnet.deployments.explain import Explainer
+from sleutelnet.deployments.models import (
+    ActivityReport,
+    Assignment,
+    AssignmentStatus,
+    ChainLink,
+    Request,
+    RequestKind,
+    RequestStatus,
+    Urgency,
+)
+from sleutelnet.notifications.services import queue_mail
+from sleutelnet.people.models import Gender, KeyPerson, KeyPersonRole, Language, LifeDomain, Newcomer
+
+MAX_TEXT = 4000
+
+
+@dataclass
+class RequestData:
+    """What a requester fills in; the same for the web form, the API and the demo."""
+
+    title: str
+    kind: str
+    language: Language
+    roles: Sequence[KeyPersonRole]
+    municipality: Municipality
+    place: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    chain_link: str
+    description: str = ""
+    life_domains: Sequence[LifeDomain] = field(default_factory=list)
+    key_persons_needed: int = 1
+    gender_preference: str = ""
+    gender_required: bool = False
+    requires_vog: bool = False
+    urgency: int = Urgency.NORMAL
+    newcomer: Newcomer | None = None
+    needs_certified_interpreter: bool = False
+    participants_expected: int | None = None
+
+
+@dataclass
+class ReportData:
+    """What a key person reports after an assignment."""
+
+    date: dt.date
+    hours: Decimal
+    roles_used: Sequence[KeyPersonRole]
+    participants: int
+    participants_little_dutch: int = 0
+    participants_first_contact: int = 0
+    life_domains: Sequence[LifeDomain] = field(default_factory=list)
+    languages_used: Sequence[Language] = field(default_factory=list)
+    outcome: str = ""
+    follow_up: str = ""
+
+
+# --- who gets told -------------------------------------------------------------------------
+
+
+def _coordinators(region_id: int) -> list[tuple[str, str]]:
+    return [
+        (m.user.email, m.user.preferred_language)
+        for m in Membership.objects.filter(region_id=region_id, role=Role.COORDINATOR).select_related("user")
+        if m.user.is_active
+    ]
+
+
+def _requester(req: Request) -> list[tuple[str, str]]:
+    u = req.requested_by
+    return [(u.email, u.preferred_language)] if u.is_active else []
+
+
+def _key_person(kp: KeyPerson) -> list[tuple[str, str]]:
+    email = kp.email or (kp.user.email if kp.user_id else "")
+    return [(email, kp.ui_language)]
+
+
+# --- checks ---------------------------------------------------------------------------------
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise NotAllowed(message)
+
+
+def _is_coordinator(user: User, region_id: int) -> bool:
+    return Membership.objects.filter(user=user, region_id=region_id, role=Role.COORDINATOR).exists()
+
+
+def _own_key_person(user: User, assignment: Assignment) -> None:
+    kp = getattr(user, "key_person", None)
+    _require(kp is not None and kp.id == assignment.key_person_id, _("Only the key person of this assignment can do this."))
+
+
+def _clean_text(value: str, field_name: str, *, max_length: int = MAX_TEXT, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(_("This field is required."), field=field_name)
+    if len(value) > max_length:
+        raise DomainError(
+            _("Use at most %(max)d characters (now %(n)d).") % {"max": max_length, "n": len(value)}, field=field_name
+        )
+    return value
+
+
+def _locked(model: type, pk: int):  # type: ignore[no-untyped-def]
+    """Re-read a row under a lock (PostgreSQL), so two people cannot take the same step at once."""
+    return model.objects.select_for_update().get(pk=pk)
+
+
+def _validate_request(data: RequestData, *, region_id: int) -> None:
+    """Validate a request's fields; raises DomainError naming the field."""
+    _clean_text(data.title, "title", max_length=200, required=True)
+    _clean_text(data.place, "place", max_length=200, required=True)
+    _clean_text(data.description, "description")
+    if data.kind not in RequestKind.values:
+        raise DomainError(_("Choose a kind of request from the list."), field="kind")
+    if data.chain_link not in ChainLink.values:
+        raise DomainError(_("Choose a link of the integration chain from the list."), field="chain_link")
+    if data.urgency not in Urgency.values:
+        raise DomainError(_("Choose an urgency from the list."), field="urgency")
+    if not data.roles:
+        raise DomainError(_("Choose at least one role."), field="roles")
+    if data.municipality.region_id != region_id:
+        raise DomainError(_("Choose a municipality of your region."), field="municipality")
+    if data.ends_at <= data.starts_at:
+        raise DomainError(_("The end must be after the start."), field="ends_at")
+    if data.ends_at - data.starts_at > dt.timedelta(hours=12):
+        raise DomainError(_("A request can last at most 12 hours; file a series as separate requests."), field="ends_at")
+    if data.starts_at < clock.now():
+        raise DomainError(_("The start must be in the future."), field="starts_at")
+    if not 1 <= data.key_persons_needed <= 10:
+        raise DomainError(_("Ask for 1 to 10 key persons."), field="key_persons_needed")
+    if data.gender_preference and data.gender_preference not in Gender.values:
+        raise DomainError(_("Choose a gender from the list."), field="gender_preference")
+    if data.gender_required and not data.gender_preference:
+        raise DomainError(_("Say which gender is required, or untick 'required'."), field="gender_preference")
+    if data.participants_expected is not None and not 0 <= data.participants_expected <= 10000:
+        raise DomainError(_("Give a number between 0 and 10,000."), field="participants_expected")
+    if data.newcomer is not None:
+        if data.newcomer.region_id != region_id:
+            raise DomainError(_("This newcomer is not known in your region."), field="newcomer")
+        if not data.newcomer.has_consent:
+            raise DomainError(
+                _("This newcomer has not (yet) agreed to support by a key person. Ask for consent first."),
+                field="newcomer",
+            )
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def file_request(*, actor: User, organisation: Organisation, data: RequestData) -> Request:
+    """A requester (or a coordinator on their behalf) files a request; coordinators are told."""
+    membership_ok = Membership.objects.filter(
+        Q(role=Role.REQUESTER, organisation=organisation) | Q(role=Role.COORDINATOR, region_id=organisation.region_id),
+        user=actor,
+    ).exists()
+    _require(membership_ok, _("You cannot file requests for this organisation."))
+    _validate_request(data, region_id=organisation.region_id)
+    req = Request.objects.create(
+        region_id=organisation.region_id,
+        organisation=organisation,
+        requested_by=actor,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        kind=data.kind,
+        language=data.language,
+        municipality=data.municipality,
+        place=data.place.strip(),
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        chain_link=data.chain_link,
+        key_persons_needed=data.key_persons_needed,
+        gender_preference=data.gender_preference,
+        gender_required=data.gender_required,
+        requires_vog=data.requires_vog,
+        urgency=data.urgency,
+        newcomer=data.newcomer,
+        needs_certified_interpreter=data.needs_certified_interpreter,
+        participants_expected=data.participants_expected,
+    )
+    req.roles.set(data.roles)
+    req.life_domains.set(data.life_domains)
+    queue_mail(to=_coordinators(req.region_id), template="request_filed", context={"request": req})
+    return req
+
+
+@transaction.atomic
+def update_request(*, actor: User, request: Request, data: RequestData) -> Request:
+    """Change an open request (before anyone accepted it)."""
+    req = _locked(Request, request.pk)
+    _require(
+        req.organisation_id in {m.organisation_id for m in actor.memberships.filter(role=Role.REQUESTER)}
+        or _is_coordinator(actor, req.region_id),
+        _("You cannot change this request."),
+    )
+    if req.status != RequestStatus.OPEN or req.assignments.filter(status__in=("accepted", "reported", "approved")).exists():
+        raise InvalidTransition(_("A request can only be changed while nobody has accepted it yet."))
+    _validate_request(data, region_id=req.region_id)
+    for name in (
+        "kind", "language", "municipality", "starts_at", "ends_at", "chain_link", "key_persons_needed",
+        "gender_preference", "gender_required", "requires_vog", "urgency", "newcomer",
+        "needs_certified_interpreter", "participants_expected",
+    ):
+        setattr(req, name, getattr(data, name))
+    req.title, req.place, req.description = data.title.strip(), data.place.strip(), data.description.strip()
+    req.save()
+    req.roles.set(data.roles)
+    req.life_domains.set(data.life_domains)
+    return req
+
+
+@transaction.atomic
+def cancel_request(*, actor: User, request: Request, reason: str) -> Request:
+    """The requester withdraws, or a coordinator cancels, a request that has not happened yet."""
+    req = _locked(Request, request.pk)
+    is_own = req.organisation_id in {m.organisation_id for m in actor.memberships.filter(role=Role.REQUESTER)}
+    _require(is_own or _is_coordinator(actor, req.region_id), _("You cannot cancel this request."))
+    reason = _clean_text(reason, "reason", max_length=500, required=True)
+    if req.status not in (RequestStatus.OPEN, RequestStatus.FILLED):
+        raise InvalidTransition(_("Only an open or confirmed request can be cancelled."))
+    if req.assignments.filter(status__in=("reported", "approved")).exists():
+        raise InvalidTransition(_("A report was already filed for this request; it cannot be cancelled."))
+    live = list(req.assignments.filter(status__in=("offered", "accepted")).select_related("key_person__user"))
+    for a in live:
+        a.status = AssignmentStatus.CANCELLED
+        a.cancel_reason = reason
+        a.save(update_fields=["status", "cancel_reason", "updated_at"])
+    req.status = RequestStatus.CANCELLED
+    req.cancel_reason = reason
+    req.save(update_fields=["status", "cancel_reason", "updated_at"])
+    to = _coordinators(req.region_id) + _requester(req)
+    for a in live:
+        to += _key_person(a.key_person)
+    queue_mail(to=to, template="request_cancelled", context={"request": req, "reason": reason})
+    return req
+
+
+# --- offers and answers ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer(*, actor: User, request: Request, key_persons: Iterable[KeyPerson]) -> list[Assignment]:
+    """A coordinator offers an open request to one or more key persons who meet every hard constraint."""
+    req = _locked(Request, request.pk)
+    _require(_is_coordinator(actor, req.region_id), _("Only a coordinator of this region can offer requests."))
+    if req.status != RequestStatus.OPEN:
+        raise InvalidTransition(_("Only an open request can be offered."))
+    people = list(key_persons)
+    if not people:
+        raise DomainError(_("Choose at least one key person."), field="key_persons")
+    created = []
+    explain = Explainer()
+    ranked = {kp.id: cand for kp, cand in matching.candidates_for(req)}
+    for kp in people:
+        if kp.region_id != req.region_id or kp.id not in ranked:
+            raise DomainError(_("This key person is not known in this region."), field="key_persons")
+        if req.assignments.filter(key_person=kp, status__in=("offered", "accepted", "reported", "approved")).exists():
+            raise DomainError(
+                _("%(name)s already has this request.") % {"name": kp.full_name}, field="key_persons"
+            )
+        cand = ranked[kp.id]
+        if cand.violations:
+            raise DomainError(
+                _("%(name)s cannot take this request: %(why)s.")
+                % {"name": kp.full_name, "why": "; ".join(explain(r) for r in cand.violations)},
+                field="key_persons",
+            )
+        a = Assignment.objects.create(
+            request=req,
+            key_person=kp,
+            offered_by=actor,
+            offered_at=clock.now(),
+            match_reasons=[explain(r) for r in cand.reasons],
+        )
+        created.append(a)
+        queue_mail(to=_key_person(kp), template="offer_made", context={"assignment": a, "request": req})
+    return created
+
+
+@transaction.atomic
+def accept(*, actor: User, assignment: Assignment) -> Assignment:
+    """The key person accepts an offer; the requester learns who comes."""
+    a = _locked(Assignment, assignment.pk)
+    _own_key_person(actor, a)
+    if a.status != AssignmentStatus.OFFERED:
+        raise InvalidTransition(_("Only an open offer can be accepted."))
+    req = _locked(Request, a.request_id)
+    if req.status != RequestStatus.OPEN:
+        raise InvalidTransition(_("This request no longer needs a key person."))
+    confirmed = req.assignments.filter(status__in=("accepted", "reported", "approved")).count()
+    if confirmed >= req.key_persons_needed:
+        raise InvalidTransition(_("Enough key persons have already accepted this request."))
+    clash = (
+        Assignment.objects.filter(key_person_id=a.key_person_id, status__in=("accepted", "reported"))
+        .filter(request__starts_at__lt=req.ends_at, request__ends_at__gt=req.starts_at)
+        .select_related("request")
+        .first()
+    )
+    if clash is not None:
+        raise InvalidTransition(
+            _("You already have an assignment at that time: %(title)s.") % {"title": clash.request.title}
+        )
+    a.status = AssignmentStatus.ACCEPTED
+    a.responded_at = clock.now()
+    a.save(update_fields=["status", "responded_at", "updated_at"])
+    confirmed += 1
+    withdrawn: list[Assignment] = []
+    if confirmed >= req.key_persons_needed:
+        req.status = RequestStatus.FILLED
+        req.save(update_fields=["status", "updated_at"])
+        withdrawn = list(req.assignments.filter(status=AssignmentStatus.OFFERED).select_related("key_person__user"))
+        for other in withdrawn:
+            other.status = AssignmentStatus.CANCELLED
+            other.cancel_reason = _("Enough key persons accepted this request.")
+            other.save(update_fields=["status", "cancel_reason", "updated_at"])
+    queue_mail(
+        to=_requester(req) + _coordinators(req.region_id),
+        template="offer_accepted",
+        context={"assignment": a, "request": req},
+    )
+    for other in withdrawn:
+        queue_mail(to=_key_person(other.key_person), template="offer_withdrawn", context={"assignment": other, "request": req})
+    return a
+
+
+@transaction.atomic
+def decline(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
+    """The key person declines an offer, with a reason; the coordinator is told."""
+    a = _locked(Assignment, assignment.pk)
+    _own_key_person(actor, a)
+    reason = _clean_text(reason, "reason", max_length=500, required=True)
+    if a.status != AssignmentStatus.OFFERED:
+        raise InvalidTransition(_("Only an open offer can be declined."))
+    a.status = AssignmentStatus.DECLINED
+    a.decline_reason = reason
+    a.responded_at = clock.now()
+    a.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+    queue_mail(to=_coordinators(a.request.region_id), template="offer_declined", context={"assignment": a, "request": a.request})
+    return a
+
+
+@transaction.atomic
+def cancel_assignment(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
+    """A coordinator withdraws an offer or assignment, or the key person steps back from one they accepted."""
+    a = _locked(Assignment, assignment.pk)
+    req = _locked(Request, a.request_id)
+    kp = getattr(actor, "key_person", None)
+    is_own = kp is not None and kp.id == a.key_person_id
+    _require(is_own or _is_coordinator(actor, req.region_id), _("You cannot cancel this assignment."))
+    reason = _clean_text(reason, "reason", max_length=500, required=True)
+    allowed = (AssignmentStatus.ACCEPTED,) if is_own and not _is_coordinator(actor, req.region_id) else (
+        AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED
+    )
+    if a.status not in allowed:
+        raise InvalidTransition(_("This assignment cannot be cancelled in its current state."))
+    a.status = AssignmentStatus.CANCELLED
+    a.cancel_reason = reason
+    a.save(update_fields=["status", "cancel_reason", "updated_at"])
+    if req.status == RequestStatus.FILLED:
+        req.status = RequestStatus.OPEN
+        req.save(update_fields=["status", "updated_at"])
+    to = _coordinators(req.region_id) + _key_person(a.key_person)
+    if req.assignments.filter(pk=a.pk).exists():
+        to += _requester(req)
+    queue_mail(to=to, template="assignment_cancelled", context={"assignment": a, "request": req, "reason": reason})
+    return a
+
+
+# --- reports --------------------------------------------------------------------------------
+
+
+def _validate_report(data: ReportData, a: Assignment) -> None:
+    try:
+        hours = Decimal(data.hours)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise DomainError(_("Give the hours as a number, e.g. 2.5."), field="hours") from exc
+    if not Decimal("0.1") <= hours <= Decimal("24"):
+        raise DomainError(_("Give between 0.1 and 24 hours."), field="hours")
+    if hours != hours.quantize(Decimal("0.1")):
+        raise DomainError(_("Give the hours with at most one decimal, e.g. 2.5."), field="hours")
+    if not data.roles_used:
+        raise DomainError(_("Choose at least one role you used."), field="roles_used")
+    if not 0 <= data.participants <= 10000:
+        raise DomainError(_("Give a number of participants between 0 and 10,000."), field="participants")
+    if not 0 <= data.participants_little_dutch <= data.participants:
+        raise DomainError(_("This cannot be more than the number of participants."), field="participants_little_dutch")
+    if not 0 <= data.participants_first_contact <= data.participants:
+        raise DomainError(_("This cannot be more than the number of participants."), field="participants_first_contact")
+    planned_day = timezone.localtime(a.request.starts_at).date()
+    if data.date > clock.today():
+        raise DomainError(_("The date cannot be in the future."), field="date")
+    if data.date < planned_day - dt.timedelta(days=7):
+        raise DomainError(_("The date is long before the planned date of this assignment."), field="date")
+    _clean_text(data.outcome, "outcome", max_length=2000)
+    _clean_text(data.follow_up, "follow_up", max_length=1000)
+
+
+@transaction.atomic
+def submit_report(*, actor: User, assignment: Assignment, data: ReportData) -> ActivityReport:
+    """The key person reports what happened, after the start of the assignment; the coordinator reviews it."""
+    a = _locked(Assignment, assignment.pk)
+    _own_key_person(actor, a)
+    if a.status != AssignmentStatus.ACCEPTED:
+        raise InvalidTransition(_("You can file a report for an accepted assignment that has not been approved yet."))
+    if a.request.starts_at > clock.now():
+        raise InvalidTransition(_("You can file the report once the assignment has started."))
+    _validate_report(data, a)
+    report = ActivityReport.objects.filter(assignment=a).first() or ActivityReport(assignment=a)
+    report.date = data.date
+    report.hours = Decimal(data.hours)
+    report.participants = data.participants
+    report.participants_little_dutch = data.participants_little_dutch
+    report.participants_first_contact = data.participants_first_contact
+    report.outcome = data.outcome.strip()
+    report.follow_up = data.follow_up.strip()
+    report.submitted_at = clock.now()
+    report.reviewed_by = None
+    report.reviewed_at = None
+    report.save()
+    report.roles_used.set(data.roles_used)
+    report.life_domains.set(data.life_domains)
+    report.languages_used.set(data.languages_used)
+    a.status = AssignmentStatus.REPORTED
+    a.review_comment = ""
+    a.save(update_fields=["status", "review_comment", "updated_at"])
+    queue_mail(to=_coordinators(a.request.region_id), template="report_filed", context={"assignment": a, "request": a.request})
+    return report
+
+
+def _close_if_done(req: Request) -> None:
+    live = req.assignments.exclude(status__in=("declined", "cancelled"))
+    if live.exists() and not live.exclude(status=AssignmentStatus.APPROVED).exists() and req.status == RequestStatus.FILLED:
+        req.status = RequestStatus.CLOSED
+        req.save(update_fields=["status", "updated_at"])
+        queue_mail(to=_requester(req), template="request_closed", context={"request": req})
+
+
+@transaction.atomic
+def approve_report(*, actor: User, assignment: Assignment) -> Assignment:
+    """A coordinator approves a report; when every report of the request is approved, it closes."""
+    a = _locked(Assignment, assignment.pk)
+    req = _locked(Request, a.request_id)
+    _require(_is_coordinator(actor, req.region_id), _("Only a coordinator of this region can approve reports."))
+    if a.status != AssignmentStatus.REPORTED:
+        raise InvalidTransition(_("Only a filed report can be approved."))
+    a.status = AssignmentStatus.APPROVED
+    a.review_comment = ""
+    a.save(update_fields=["status", "review_comment", "updated_at"])
+    ActivityReport.objects.filter(assignment=a).update(reviewed_by=actor, reviewed_at=clock.now())
+    queue_mail(to=_key_person(a.key_person), template="report_approved", context={"assignment": a, "request": req})
+    _close_if_done(req)
+    return a
+
+
+@transaction.atomic
+def return_report(*, actor: User, assignment: Assignment, comment: str) -> Assignment:
+    """A coordinator sends a report back to the key person with a comment."""
+    a = _locked(Assignment, assignment.pk)
+    _require(_is_coordinator(actor, a.request.region_id), _("Only a coordinator of this region can review reports."))
+    comment = _clean_text(comment, "comment", max_length=1000, required=True)
+    if a.status != AssignmentStatus.REPORTED:
+        raise InvalidTransition(_("Only a filed report can be sent back."))
+    a.status = AssignmentStatus.ACCEPTED
+    a.review_comment = comment
+    a.save(update_fields=["status", "review_comment", "updated_at"])
+    queue_mail(to=_key_person(a.key_person), template="report_returned", context={"assignment": a, "request": a.request, "comment": comment})
+    return a

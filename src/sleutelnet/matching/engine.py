@@ -1,0 +1,160 @@
+"""Ranking: hard constraints first (why not), then an additive weight with named terms (why).
+
+Deterministic: the same input gives the same order; ties are broken by key person id.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sleutelnet.matching.types import Candidate, KeyPerson, Reason, Request
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The terms of a match's weight; see docs/matching.md for the reasoning."""
+
+    fill: float = 100.0
+    urgency_step: float = 25.0
+    per_role: float = 12.0
+    per_domain: float = 4.0
+    language_level: float = 2.0
+    continuity_newcomer: float = 15.0
+    continuity_organisation: float = 5.0
+    gender_preference: float = 8.0
+    load_penalty_max: float = 20.0
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def base_language(tag: str) -> str:
+    return tag.split("-", 1)[0]
+
+
+def language_level(kp: KeyPerson, tag: str) -> int:
+    """The level at which `kp` speaks `tag`: exact tag first, else the same base language."""
+    if tag in kp.languages:
+        return kp.languages[tag]
+    base = base_language(tag)
+    return max((lvl for code, lvl in kp.languages.items() if base_language(code) == base), default=0)
+
+
+def violations(
+    kp: KeyPerson,
+    req: Request,
+    *,
+    min_language_level: int = 3,
+    busy: Sequence[tuple[str, object, object]] = (),
+) -> list[Reason]:
+    """Every hard constraint of the contract that `kp` fails for `req` (empty: feasible).
+
+    `busy` holds (label, start, end) of the key person's other assignments, for the overlap rule.
+    """
+    out: list[Reason] = []
+    if kp.status != "active":
+        out.append(Reason("not_active", {"status": kp.status}))
+    if kp.id in req.excluded_key_persons:
+        out.append(Reason("excluded"))
+    if language_level(kp, req.language) < min_language_level:
+        out.append(Reason("no_language", {"language": req.language, "min_level": min_language_level}))
+    if req.municipality not in kp.municipalities:
+        out.append(Reason("no_municipality", {"municipality": req.municipality}))
+    if not any(w.contains(req.start, req.end) for w in kp.availability):
+        out.append(
+            Reason(
+                "not_available",
+                {
+                    "day": DAY_NAMES[req.start.weekday()],
+                    "weekday": req.start.weekday(),
+                    "start": req.start.strftime("%H:%M"),
+                    "end": req.end.strftime("%H:%M"),
+                },
+            )
+        )
+    if not (kp.roles & req.roles):
+        out.append(Reason("no_role"))
+    if req.gender_required and req.gender_preference and kp.gender != req.gender_preference:
+        out.append(Reason("gender_mismatch"))
+    if req.requires_vog:
+        needed = req.end.date()
+        if kp.vog_valid_until is None:
+            out.append(Reason("vog_missing"))
+        elif kp.vog_valid_until < needed:
+            out.append(Reason("vog_expired", {"date": kp.vog_valid_until.isoformat(), "needed": needed.isoformat()}))
+    if kp.capacity_hours + 1e-9 < req.hours:
+        out.append(Reason("over_capacity", {"free": round(kp.capacity_hours, 1), "hours": round(req.hours, 1)}))
+    for label, start, end in busy:
+        if start < req.end and req.start < end:  # type: ignore[operator]
+            out.append(Reason("overlap", {"other": label}))
+            break
+    return out
+
+
+def score(
+    kp: KeyPerson, req: Request, *, weights: Weights = DEFAULT_WEIGHTS, capacity_month: float | None = None
+) -> tuple[float, tuple[Reason, ...]]:
+    """The weight of assigning `kp` to `req`, with a reason per term that contributed."""
+    reasons: list[Reason] = []
+    level = language_level(kp, req.language)
+    total = weights.fill + weights.urgency_step * (req.priority - 2) + weights.language_level * level
+    reasons.append(Reason("speaks", {"language": req.language, "level": level}))
+    covered = len(kp.roles & req.roles)
+    total += weights.per_role * covered
+    reasons.append(Reason("roles_covered", {"covered": covered, "requested": len(req.roles)}))
+    if req.life_domains:
+        dom = len(kp.life_domains & req.life_domains)
+        total += weights.per_domain * dom
+        if dom:
+            reasons.append(Reason("domains_covered", {"covered": dom, "requested": len(req.life_domains)}))
+    if req.newcomer and req.newcomer in kp.history_newcomers:
+        total += weights.continuity_newcomer
+        reasons.append(Reason("knows_newcomer", {"count": 1}))
+    if req.organisation and req.organisation in kp.history_organisations:
+        total += weights.continuity_organisation
+        reasons.append(Reason("knows_organisation", {"count": 1}))
+    if req.gender_preference and kp.gender == req.gender_preference:
+        total += weights.gender_preference
+        reasons.append(Reason("gender_match"))
+    cap = capacity_month if capacity_month else max(kp.capacity_hours, 1.0)
+    used = max(cap - kp.capacity_hours, 0.0)
+    share = min(kp.load_hours_last_30d / cap, 1.5) if cap else 0.0
+    total -= weights.load_penalty_max * share
+    reasons.append(Reason("load", {"used": round(used, 1), "capacity": round(cap, 1)}))
+    return round(max(total, 0.01), 3), tuple(reasons)
+
+
+def rank(
+    req: Request,
+    key_persons: Iterable[KeyPerson],
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    min_language_level: int = 3,
+    busy: dict[str, Sequence[tuple[str, object, object]]] | None = None,
+    capacity_month: dict[str, float] | None = None,
+    include_infeasible: bool = False,
+) -> list[Candidate]:
+    """Feasible key persons for `req`, best first (ties by id); optionally the others after them."""
+    busy = busy or {}
+    capacity_month = capacity_month or {}
+    feasible: list[Candidate] = []
+    infeasible: list[Candidate] = []
+    for kp in key_persons:
+        fails = violations(kp, req, min_language_level=min_language_level, busy=busy.get(kp.id, ()))
+        weight, reasons = score(kp, req, weights=weights, capacity_month=capacity_month.get(kp.id))
+        if fails:
+            if include_infeasible:
+                infeasible.append(Candidate(kp.id, weight, reasons, tuple(fails)))
+        else:
+            feasible.append(Candidate(kp.id, weight, reasons))
+    feasible.sort(key=lambda c: (-c.weight, c.key_person_id))
+    infeasible.sort(key=lambda c: (len(c.violations), -c.weight, c.key_person_id))
+    return feasible + infeasible
+
+
+def why_not(req: Request, kp: KeyPerson, **kwargs: object) -> list[Reason]:
+    """Every hard constraint that `kp` fails for `req` (empty when feasible)."""
+    return violations(kp, req, **kwargs)  # type: ignore[arg-type]

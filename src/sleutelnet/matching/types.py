@@ -1,0 +1,93 @@
+"""The engine's input and output, mirroring docs/matching/instance.schema.json."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+ROLES = ("translator", "connector", "educator", "activator", "trust_builder", "role_model", "advisor")
+
+
+@dataclass(frozen=True)
+class Window:
+    """A concrete period in which a key person can be deployed."""
+
+    start: dt.datetime
+    end: dt.datetime
+
+    def contains(self, start: dt.datetime, end: dt.datetime) -> bool:
+        return self.start <= start and end <= self.end
+
+
+@dataclass(frozen=True)
+class KeyPerson:
+    """A key person as the engine sees them."""
+
+    id: str
+    status: str
+    languages: dict[str, int]
+    roles: frozenset[str]
+    municipalities: frozenset[str]
+    availability: tuple[Window, ...]
+    capacity_hours: float
+    life_domains: frozenset[str] = frozenset()
+    gender: str | None = None
+    vog_valid_until: dt.date | None = None
+    load_hours_last_30d: float = 0.0
+    history_newcomers: frozenset[str] = frozenset()
+    history_organisations: frozenset[str] = frozenset()
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request as the engine sees it."""
+
+    id: str
+    municipality: str
+    start: dt.datetime
+    end: dt.datetime
+    language: str
+    roles: frozenset[str]
+    life_domains: frozenset[str] = frozenset()
+    kind: str | None = None
+    gender_preference: str | None = None
+    gender_required: bool = False
+    requires_vog: bool = False
+    key_persons_needed: int = 1
+    priority: int = 2
+    newcomer: str | None = None
+    organisation: str | None = None
+    excluded_key_persons: frozenset[str] = frozenset()
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason, as a code with parameters (so the web can translate it) and English text."""
+
+    code: str
+    params: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        from sleutelnet.matching.reasons import render
+
+        return render(self)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A key person ranked for a request: feasible or not, the weight and the reasons."""
+
+    key_person_id: str
+    weight: float
+    reasons: tuple[Reason, ...]
+    violations: tuple[Reason, ...] = ()
+
+    @property
+    def feasible(self) -> bool:
+        return not self.violations

@@ -1,0 +1,48 @@
+"""The background worker: drains the outbox until stopped (Ctrl-C or SIGTERM)."""
+
+from __future__ import annotations
+
+import signal
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from sleutelnet.notifications.services import deliver_due
+
+
+class Command(BaseCommand):
+    help = "Run the background worker (sends queued e-mail)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--once", action="store_true", help="Drain what is due once, then stop.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stopping = False
+
+        def stop(*_: object) -> None:
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        self.stdout.write("Worker started: sending queued e-mail.")
+        while not stopping:
+            close_old_connections()
+            try:
+                sent, failed = deliver_due()
+            except Exception as exc:  # noqa: BLE001 - the worker keeps running when the database blinks
+                self.stderr.write(f"Worker: {exc}")
+                sent, failed = 0, 0
+            if sent or failed:
+                self.stdout.write(f"Worker: {sent} sent, {failed} to retry.")
+            if options["once"]:
+                break
+            if not sent:
+                for _ in range(settings.WORKER_POLL_SECONDS * 10):
+                    if stopping:
+                        break
+                    time.sleep(0.1)
+        self.stdout.write("Worker stopped.")

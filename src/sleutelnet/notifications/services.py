@@ -1,0 +1,89 @@
+"""Queue notifications and drain the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from sleutelnet.notifications.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+
+def queue_mail(
+    *, to: Iterable[tuple[str, str]], template: str, context: dict[str, object]
+) -> list[OutboxMessage]:
+    """Write one outbox row per recipient, in the recipient's language.
+
+    `to` holds (e-mail address, language code) pairs; empty addresses are skipped. Call this
+    inside the service's transaction so the message exists if and only if the change does.
+    """
+    rows = []
+    seen: set[str] = set()
+    for email, language in to:
+        if not email or email in seen:
+            continue
+        seen.add(email)
+        with translation.override(language or settings.LANGUAGE_CODE):
+            ctx = {**context, "site_url": settings.SITE_URL}
+            subject = render_to_string(f"notifications/{template}_subject.txt", ctx).strip()
+            body = render_to_string(f"notifications/{template}_body.txt", ctx)
+        rows.append(OutboxMessage(to_email=email, subject=subject[:200], body=body))
+    return OutboxMessage.objects.bulk_create(rows)
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    """Wait longer after each failure: 1, 2, 4, ... minutes, at most a few hours."""
+    return dt.timedelta(minutes=min(2 ** (attempts - 1), 240))
+
+
+def _claim(batch: int) -> list[OutboxMessage]:
+    """Claim due messages; with PostgreSQL, SKIP LOCKED lets several workers run side by side."""
+    now = timezone.now()
+    qs = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by("id")
+    if transaction.get_connection().features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True)
+    return list(qs[:batch])
+
+
+def deliver_due(*, batch: int = 50) -> tuple[int, int]:
+    """Send due messages; returns (sent, failed). A failure keeps the message for a later try."""
+    sent = failed = 0
+    with transaction.atomic():
+        messages = _claim(batch)
+        if not messages:
+            return 0, 0
+        connection = get_connection(fail_silently=False)
+        for message in messages:
+            message.attempts += 1
+            try:
+                EmailMessage(
+                    subject=message.subject,
+                    body=message.body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[message.to_email],
+                    connection=connection,
+                ).send()
+            except Exception as exc:  # noqa: BLE001 - any mail error must keep the message
+                failed += 1
+                message.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+                    message.status = OutboxStatus.FAILED
+                    log.error("Giving up on outbox message %s: %s", message.uuid, message.last_error)
+                else:
+                    message.next_attempt_at = timezone.now() + _backoff(message.attempts)
+                    log.warning("Outbox message %s failed, will retry: %s", message.uuid, message.last_error)
+            else:
+                sent += 1
+                message.status = OutboxStatus.SENT
+                message.sent_at = timezone.now()
+                message.last_error = ""
+            message.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at", "updated_at"])
+    return sent, failed

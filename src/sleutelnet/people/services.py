@@ -1,0 +1,225 @@
+"""State changes of key persons and newcomers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sleutelnet.core.exceptions import DomainError, NotAllowed
+from sleutelnet.core.models import Membership, Municipality, Region, Role, User
+from sleutelnet.people.models import (
+    ConsentMethod,
+    DutchLevel,
+    Gender,
+    KeyPerson,
+    KeyPersonLanguage,
+    KeyPersonRole,
+    KeyPersonStatus,
+    Language,
+    LearningRoute,
+    LifeDomain,
+    Newcomer,
+    WeeklyAvailability,
+)
+
+
+@dataclass
+class KeyPersonData:
+    """A key person's profile as a coordinator enters it."""
+
+    full_name: str
+    status: str = KeyPersonStatus.CANDIDATE
+    email: str = ""
+    phone: str = ""
+    ui_language: str = "nl"
+    communication_language: Language | None = None
+    languages: Sequence[tuple[Language, int]] = field(default_factory=list)
+    roles: Sequence[KeyPersonRole] = field(default_factory=list)
+    life_domains: Sequence[LifeDomain] = field(default_factory=list)
+    municipalities: Sequence[Municipality] = field(default_factory=list)
+    availability: Sequence[tuple[int, dt.time, dt.time]] = field(default_factory=list)
+    capacity_hours_per_month: Decimal = Decimal(16)
+    vog_valid_until: dt.date | None = None
+    gender: str = ""
+
+
+@dataclass
+class NewcomerData:
+    """A newcomer's pseudonymous record."""
+
+    reference: str
+    display_name: str
+    municipality: Municipality
+    languages: Sequence[Language] = field(default_factory=list)
+    dutch_level: str = DutchLevel.NONE
+    learning_route: str = LearningRoute.UNKNOWN
+    consent_given_on: dt.date | None = None
+    consent_scope: str = ""
+    consent_method: str = ""
+
+
+def _coordinator(actor: User, region: Region) -> None:
+    if not Membership.objects.filter(user=actor, region=region, role=Role.COORDINATOR).exists():
+        raise NotAllowed(_("Only a coordinator of this region can do this."))
+
+
+def _text(value: str, name: str, max_length: int, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(_("This field is required."), field=name)
+    if len(value) > max_length:
+        raise DomainError(_("Use at most %(max)d characters.") % {"max": max_length}, field=name)
+    return value
+
+
+def _validate_key_person(data: KeyPersonData, region: Region) -> None:
+    _text(data.full_name, "full_name", 200, required=True)
+    _text(data.phone, "phone", 32)
+    if data.status not in KeyPersonStatus.values:
+        raise DomainError(_("Choose a status from the list."), field="status")
+    if data.gender and data.gender not in Gender.values:
+        raise DomainError(_("Choose a gender from the list."), field="gender")
+    if not Decimal(0) <= Decimal(data.capacity_hours_per_month) <= Decimal(200):
+        raise DomainError(_("Give between 0 and 200 hours per month."), field="capacity_hours_per_month")
+    seen = set()
+    for language, level in data.languages:
+        if not 1 <= int(level) <= 5:
+            raise DomainError(_("A language level is a number from 1 to 5."), field="languages")
+        if language.id in seen:
+            raise DomainError(_("Each language once, please."), field="languages")
+        seen.add(language.id)
+    for mun in data.municipalities:
+        if mun.region_id != region.id:
+            raise DomainError(_("Choose municipalities of your region."), field="municipalities")
+    for weekday, start, end in data.availability:
+        if not 0 <= weekday <= 6:
+            raise DomainError(_("Choose a day of the week."), field="availability")
+        if end <= start:
+            raise DomainError(_("The end of a time slot must be after its start."), field="availability")
+
+
+def _apply_key_person(kp: KeyPerson, data: KeyPersonData) -> KeyPerson:
+    kp.full_name = data.full_name.strip()
+    kp.status = data.status
+    kp.email = data.email.strip()
+    kp.phone = data.phone.strip()
+    kp.ui_language = data.ui_language
+    kp.communication_language = data.communication_language
+    kp.capacity_hours_per_month = Decimal(data.capacity_hours_per_month)
+    kp.vog_valid_until = data.vog_valid_until
+    kp.gender = data.gender
+    kp.save()
+    kp.roles.set(data.roles)
+    kp.life_domains.set(data.life_domains)
+    kp.municipalities.set(data.municipalities)
+    kp.languages.all().delete()
+    KeyPersonLanguage.objects.bulk_create(
+        KeyPersonLanguage(key_person=kp, language=lang, level=int(level)) for lang, level in data.languages
+    )
+    kp.availability.all().delete()
+    WeeklyAvailability.objects.bulk_create(
+        WeeklyAvailability(key_person=kp, weekday=d, start_time=s, end_time=e) for d, s, e in data.availability
+    )
+    return kp
+
+
+@transaction.atomic
+def register_key_person(*, actor: User, region: Region, data: KeyPersonData, user: User | None = None) -> KeyPerson:
+    """A coordinator registers a key person (a candidate until onboarding is done)."""
+    _coordinator(actor, region)
+    _validate_key_person(data, region)
+    return _apply_key_person(KeyPerson(region=region, user=user), data)
+
+
+@transaction.atomic
+def update_key_person(*, actor: User, key_person: KeyPerson, data: KeyPersonData) -> KeyPerson:
+    """A coordinator updates a key person's profile."""
+    _coordinator(actor, key_person.region)
+    _validate_key_person(data, key_person.region)
+    return _apply_key_person(KeyPerson.objects.select_for_update().get(pk=key_person.pk), data)
+
+
+@transaction.atomic
+def update_own_profile(
+    *, actor: User, phone: str, email: str, ui_language: str, availability: Sequence[tuple[int, dt.time, dt.time]]
+) -> KeyPerson:
+    """A key person keeps their own contact details, language and weekly availability up to date."""
+    kp = getattr(actor, "key_person", None)
+    if kp is None:
+        raise NotAllowed(_("Only a key person has a profile here."))
+    kp = KeyPerson.objects.select_for_update().get(pk=kp.pk)
+    phone = _text(phone, "phone", 32)
+    from django.conf import settings
+
+    if ui_language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(_("Choose a language from the list."), field="ui_language")
+    for weekday, start, end in availability:
+        if not 0 <= weekday <= 6 or end <= start:
+            raise DomainError(_("The end of a time slot must be after its start."), field="availability")
+    kp.phone, kp.email, kp.ui_language = phone, email.strip(), ui_language
+    kp.save(update_fields=["phone", "email", "ui_language", "updated_at"])
+    kp.availability.all().delete()
+    WeeklyAvailability.objects.bulk_create(
+        WeeklyAvailability(key_person=kp, weekday=d, start_time=s, end_time=e) for d, s, e in availability
+    )
+    return kp
+
+
+def _validate_newcomer(data: NewcomerData, region: Region, existing: Newcomer | None) -> None:
+    reference = _text(data.reference, "reference", 40, required=True)
+    _text(data.display_name, "display_name", 80, required=True)
+    digits = "".join(ch for ch in reference if ch.isdigit())
+    if len(digits) == 9 and len(digits) == len(reference.replace(" ", "").replace(".", "")):
+        raise DomainError(_("This looks like a BSN. Use the municipality's own reference instead."), field="reference")
+    clash = Newcomer.objects.filter(region=region, reference__iexact=reference)
+    if existing is not None:
+        clash = clash.exclude(pk=existing.pk)
+    if clash.exists():
+        raise DomainError(_("Another newcomer already has this reference."), field="reference")
+    if data.municipality.region_id != region.id:
+        raise DomainError(_("Choose a municipality of your region."), field="municipality")
+    if data.dutch_level not in DutchLevel.values:
+        raise DomainError(_("Choose a Dutch level from the list."), field="dutch_level")
+    if data.learning_route not in LearningRoute.values:
+        raise DomainError(_("Choose a learning route from the list."), field="learning_route")
+    if data.consent_given_on is not None:
+        if data.consent_method not in ConsentMethod.values:
+            raise DomainError(_("Say how the consent was recorded."), field="consent_method")
+        if not data.consent_scope.strip():
+            raise DomainError(_("Say what the consent covers."), field="consent_scope")
+    _text(data.consent_scope, "consent_scope", 300)
+
+
+def _apply_newcomer(nc: Newcomer, data: NewcomerData) -> Newcomer:
+    nc.reference = data.reference.strip()
+    nc.display_name = data.display_name.strip()
+    nc.municipality = data.municipality
+    nc.dutch_level = data.dutch_level
+    nc.learning_route = data.learning_route
+    nc.consent_given_on = data.consent_given_on
+    nc.consent_scope = data.consent_scope.strip()
+    nc.consent_method = data.consent_method if data.consent_given_on else ""
+    nc.save()
+    nc.languages.set(data.languages)
+    return nc
+
+
+@transaction.atomic
+def register_newcomer(*, actor: User, region: Region, data: NewcomerData) -> Newcomer:
+    """A coordinator registers a newcomer, pseudonymously."""
+    _coordinator(actor, region)
+    _validate_newcomer(data, region, None)
+    return _apply_newcomer(Newcomer(region=region), data)
+
+
+@transaction.atomic
+def update_newcomer(*, actor: User, newcomer: Newcomer, data: NewcomerData) -> Newcomer:
+    """A coordinator updates a newcomer's record (e.g. records consent)."""
+    _coordinator(actor, newcomer.region)
+    _validate_newcomer(data, newcomer.region, newcomer)
+    return _apply_newcomer(Newcomer.objects.select_for_update().get(pk=newcomer.pk), data)

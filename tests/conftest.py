@@ -1,0 +1,76 @@
+"""Shared fixtures: one complete region ('world') and a second one for isolation tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from sleutelnet.core.models import Municipality, Organisation, Region, Role, User
+from sleutelnet.deployments.services import RequestData
+from sleutelnet.people.models import KeyPerson, Newcomer
+from tests import factories as f
+
+
+@dataclass
+class World:
+    """A region with one user per role, a key person with a login, and a newcomer."""
+
+    region: Region
+    municipality: Municipality
+    organisation: Organisation
+    coordinator: User
+    requester: User
+    policy_officer: User
+    key_person_user: User
+    key_person: KeyPerson
+    newcomer: Newcomer
+
+    def request_data(self, **overrides: object) -> RequestData:
+        """A valid request for tomorrow 10:00-12:00 in Tigrinya."""
+        start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+        values: dict[str, object] = dict(
+            title="Ouderavond basisschool",
+            kind="group_session",
+            language=f.language("ti"),
+            roles=f.roles("translator", "educator"),
+            life_domains=f.domains("education"),
+            municipality=self.municipality,
+            place="De Regenboog, Doetinchem",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=2),
+            chain_link="execution",
+        )
+        values.update(overrides)
+        return RequestData(**values)  # type: ignore[arg-type]
+
+
+def make_world(name: str = "Achterhoek") -> World:
+    region = f.RegionFactory(name=name)
+    municipality = f.MunicipalityFactory(region=region)
+    organisation = f.OrganisationFactory(region=region, municipality=municipality)
+    kp_user = f.member(Role.KEY_PERSON, region)
+    kp = f.KeyPersonFactory(region=region, user=kp_user, email=kp_user.email)
+    return World(
+        region=region,
+        municipality=municipality,
+        organisation=organisation,
+        coordinator=f.member(Role.COORDINATOR, region),
+        requester=f.member(Role.REQUESTER, region, organisation),
+        policy_officer=f.member(Role.POLICY_OFFICER, region),
+        key_person_user=kp_user,
+        key_person=kp,
+        newcomer=f.NewcomerFactory(region=region, municipality=municipality),
+    )
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    return make_world()
+
+
+@pytest.fixture
+def other_world(db: None) -> World:
+    return make_world("Twente")
