@@ -22,7 +22,7 @@ class Weights:
     per_role: float = 12.0
     per_domain: float = 4.0
     language_level: float = 2.0
-    continuity_newcomer: float = 15.0
+    continuity_newcomer: float = 10.0
     continuity_organisation: float = 5.0
     gender_preference: float = 8.0
     load_penalty_max: float = 20.0

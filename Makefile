@@ -1,0 +1,52 @@
+# Sleutelnet: `make run` starts the demo, `make test` runs every test. Nothing else is needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SN     := $(BIN)/sleutelnet
+PORT   ?= 8000
+export PORT
+
+.PHONY: run test test-sqlite test-postgres install install-test messages openapi bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -e . 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c "import sleutelnet, django" || (echo "Installing Sleutelnet failed." >&2; exit 1)
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test]" 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c "import pytest, pytest_django, factory, playwright" || (echo "Installing the test dependencies failed." >&2; exit 1)
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## run: install, migrate the SQLite database, load the demo region once, start web server + worker
+run: install
+	@mkdir -p var
+	$(SN) migrate --noinput -v0
+	$(SN) load_demo
+	@echo "Sleutelnet runs on http://localhost:$(PORT)/  (Ctrl-C stops the web server and the worker)"
+	$(SN) serve --port $(PORT)
+
+## test: the whole suite on SQLite, then on PostgreSQL when a server answers
+test: install-test
+	@bash scripts/test.sh
+
+## messages: update the Dutch/English translation files and compile them
+messages: install
+	cd src/sleutelnet && ../../$(SN) makemessages -l nl -l en --no-obsolete --ignore "*/tests/*" && ../../$(SN) compilemessages
+
+## openapi: regenerate the committed OpenAPI document
+openapi: install
+	$(SN) export_openapi
+
+## bench: run the benchmarks; figures go to bench/results/ and bench/README.md
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var
