@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils import timezone
 
+from sleutelnet.core import clock
 from sleutelnet.deployments.models import ACTIVE_ASSIGNMENT_STATES, Assignment, Request
 from sleutelnet.matching import engine
 from sleutelnet.matching import types as m
@@ -82,7 +83,7 @@ def candidates_for(
     by_uuid = {str(kp.uuid): kp for kp in people}
     uuid_of = {kp.id: str(kp.uuid) for kp in people}
     month_start, month_end = _month_bounds(req.starts_at)
-    now = timezone.now()
+    now = clock.now()  # the replayed moment in the demo's history, else the real now
     ids = [kp.id for kp in people]
 
     # Hours already planned this month, per key person (one query).

@@ -5,8 +5,9 @@ Deterministic: the same input gives the same order; ties are broken by key perso
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 
 from sleutelnet.matching.types import Candidate, KeyPerson, Reason, Request
 
@@ -26,6 +27,40 @@ class Weights:
     continuity_organisation: float = 5.0
     gender_preference: float = 8.0
     load_penalty_max: float = 20.0
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object], *, base: Weights | None = None) -> Weights:
+        """Weights from a mapping of term name to value; terms left out keep `base` (the defaults).
+
+        Meant for per-region overrides stored as JSON. Raises `WeightsError` naming the term for
+        an unknown name or a value that is not a finite number >= 0.
+        """
+        if not isinstance(data, Mapping):
+            raise WeightsError(f"weights must be an object of term: number, got {type(data).__name__}")
+        known = [f.name for f in fields(cls)]
+        values = (base or cls()).to_dict()
+        problems: list[str] = []
+        for key in sorted(data, key=str):
+            value = data[key]
+            if key not in values:
+                problems.append(f"unknown weight {key!r} (known: {', '.join(known)})")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                problems.append(f"weight {key!r} must be a number, got {value!r}")
+            elif not math.isfinite(value) or value < 0:
+                problems.append(f"weight {key!r} must be a finite number >= 0, got {value!r}")
+            else:
+                values[key] = float(value)
+        if problems:
+            raise WeightsError("; ".join(problems))
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, float]:
+        """The terms as a plain mapping (the inverse of `from_dict`)."""
+        return {f.name: float(getattr(self, f.name)) for f in fields(self)}
+
+
+class WeightsError(ValueError):
+    """A weights mapping with an unknown term or a value that is not a number >= 0."""
 
 
 DEFAULT_WEIGHTS = Weights()

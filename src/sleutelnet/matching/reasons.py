@@ -38,3 +38,19 @@ def render(reason: Reason) -> str:
         return template.format(**reason.params)
     except (KeyError, IndexError):
         return template
+
+# English names of the languages the contract names (ISO 639-1, else 639-3); others show their code.
+LANGUAGE_NAMES: dict[str, str] = {
+    "am": "Amharic", "ar": "Arabic", "bn": "Bengali", "ckb": "Sorani", "de": "German", "en": "English",
+    "es": "Spanish", "fa": "Farsi", "fr": "French", "ha": "Hausa", "hy": "Armenian", "ka": "Georgian",
+    "kmr": "Kurmanji", "ku": "Kurdish", "ln": "Lingala", "nl": "Dutch", "om": "Oromo", "pl": "Polish",
+    "prs": "Dari", "ps": "Pashto", "ru": "Russian", "so": "Somali", "sq": "Albanian", "sw": "Swahili",
+    "ti": "Tigrinya", "tr": "Turkish", "uk": "Ukrainian", "ur": "Urdu",
+}  # fmt: skip
+
+
+def language_name(tag: str) -> str:
+    """`so` -> Somali, `ar-syrian` -> Arabic (syrian); an unknown code is shown as it is."""
+    base, _, variant = tag.partition("-")
+    name = LANGUAGE_NAMES.get(base.lower(), tag if not variant else base)
+    return f"{name} ({variant})" if variant else name

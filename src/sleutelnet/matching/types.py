@@ -91,3 +91,59 @@ class Candidate:
     @property
     def feasible(self) -> bool:
         return not self.violations
+
+
+@dataclass(frozen=True)
+class Instance:
+    """A whole planning problem: the contract's instance.schema.json, parsed (see `io.load_instance`)."""
+
+    horizon: Window
+    key_persons: tuple[KeyPerson, ...]
+    requests: tuple[Request, ...]
+    min_language_level: int = 3
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class PlannedAssignment:
+    """One chosen (request, key person) pair of a plan, with its weight and why."""
+
+    request_id: str
+    key_person_id: str
+    weight: float
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class Unfilled:
+    """A request the plan could not fill completely: how many are missing and why, in words.
+
+    `binding` is a short code of the constraint that decided it (for translation and filtering):
+    a hard-constraint code of `engine.violations` (e.g. `no_language`), or `busy` / `hours_used` /
+    `busy_or_hours` when the key persons who could come are needed elsewhere.
+    """
+
+    request_id: str
+    missing: int
+    reason: str
+    binding: str
+
+
+@dataclass(frozen=True)
+class PairWeight:
+    """A feasible (request, key person) pair and the weight the planner maximises."""
+
+    request_id: str
+    key_person_id: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The planner's answer for an instance; `io.plan_to_dict` gives the contract's plan.schema.json."""
+
+    assignments: tuple[PlannedAssignment, ...]
+    unfilled: tuple[Unfilled, ...]
+    objective: float
+    weights: tuple[PairWeight, ...]
+    stats: dict[str, object] = field(default_factory=dict)
