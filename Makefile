@@ -26,7 +26,7 @@ install-test: $(VENV)/.installed-test
 
 ## run: install, migrate the SQLite database, load the demo region once, start web server + worker
 run: install
-	@mkdir -p var
+	@mkdir -p var/static
 	$(SN) migrate --noinput -v0
 	$(SN) load_demo
 	@echo "Sleutelnet runs on http://localhost:$(PORT)/  (Ctrl-C stops the web server and the worker)"

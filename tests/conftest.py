@@ -74,3 +74,11 @@ def world(db: None) -> World:
 @pytest.fixture
 def other_world(db: None) -> World:
     return make_world("Twente")
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Hashing passwords the production way costs ~0.3 s each; tests need none of that strength."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # API-Version header and problem+json for every response under /api/ (inside the locale).
+    "sleutelnet.api.middleware.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -200,7 +202,14 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
     ],
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "sleutelnet.deployments.models.RequestStatus",
+        "AssignmentStatusEnum": "sleutelnet.deployments.models.AssignmentStatus",
+        "KeyPersonStatusEnum": "sleutelnet.people.models.KeyPersonStatus",
+        "GenderEnum": "sleutelnet.people.models.Gender",
+        "RequestKindEnum": "sleutelnet.deployments.models.RequestKind",
+        "OrganisationKindEnum": "sleutelnet.core.models.OrganisationKind",
+    },
 }
 API_VERSION = "1.0.0"
 
