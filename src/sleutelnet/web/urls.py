@@ -1,7 +1,7 @@
 """Web pages. Each app's pages are included here (see docs/architecture.md)."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from sleutelnet.web import views
 
@@ -9,4 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("sleutelnet.deployments.urls")),
+    path("", include("sleutelnet.people.urls")),
+    path("", include("sleutelnet.reporting.urls")),
 ]

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from sleutelnet.core.models import Role
 from sleutelnet.core.selectors import primary_role
+
+START_PAGES = {
+    Role.COORDINATOR: "deployments:coordinator_queue",
+    Role.POLICY_OFFICER: "reporting:reach",
+    Role.REQUESTER: "deployments:request_list",
+    Role.KEY_PERSON: "deployments:offers",
+}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"role": primary_role(request.user)})
+    """Redirect to the start page of the user's main role; others get a plain welcome."""
+    role = primary_role(request.user)  # type: ignore[arg-type]
+    if role in START_PAGES:
+        return redirect(START_PAGES[role])  # type: ignore[index]
+    return render(request, "web/home.html", {"role": role})

@@ -1,0 +1,330 @@
+"""Forms for requests, offers and activity reports.
+
+Forms check the shape of the input; the rules of the domain stay in `services.py`. A form's
+`to_data()` builds the service's dataclass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sleutelnet.core.models import Municipality, Organisation, User
+from sleutelnet.deployments.models import ChainLink, Request, RequestKind, RequestStatus, Urgency
+from sleutelnet.deployments.services import ReportData, RequestData
+from sleutelnet.people.forms import (
+    LanguageChoiceField,
+    LanguageMultipleChoiceField,
+    TermMultipleChoiceField,
+    current_terms,
+    language_tag_choices,
+)
+from sleutelnet.people.models import Gender, KeyPersonRole, Language, LifeDomain
+from sleutelnet.people.selectors import newcomer_by_reference
+from sleutelnet.web.forms import DateInput, TimeInput
+
+#: Requests are planned in Dutch local time, whatever the browser says.
+LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
+
+INTERPRETER_WARNING = _(
+    "Key persons are not certified interpreters. Medical, legal and child-protection conversations "
+    "need a certified interpreter. Book one through your organisation."
+)
+
+#: Service field names that the request form shows under another name.
+REQUEST_FIELD_MAP = {"starts_at": "date", "ends_at": "end_time", "newcomer": "newcomer_reference"}
+
+
+class RequestForm(forms.Form):
+    """What a requester fills in to ask for key persons."""
+
+    organisation = forms.ModelChoiceField(label=_("For organisation"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("A short name, e.g. 'Parents' evening at primary school'."))
+    kind = forms.ChoiceField(label=_("Kind of request"), choices=[("", "–")] + list(RequestKind.choices))
+    description = forms.CharField(
+        label=_("What is needed"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What should the key person do? Do not write health details or other sensitive information."),
+    )
+    language = LanguageChoiceField(label=_("Language"), empty_label="–")
+    roles = TermMultipleChoiceField(
+        label=_("Roles needed"), queryset=KeyPersonRole.objects.none(),
+        error_messages={"required": _("Choose at least one role.")},
+    )
+    life_domains = TermMultipleChoiceField(label=_("Life domains"), queryset=LifeDomain.objects.none(), required=False)
+    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.none(), empty_label="–")
+    place = forms.CharField(label=_("Place"), max_length=200, help_text=_("Address or name of the location."))
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
+    end_time = forms.TimeField(label=_("End time"), widget=TimeInput)
+    chain_link = forms.ChoiceField(label=_("Link in the integration chain"), choices=[("", "–")] + list(ChainLink.choices))
+    key_persons_needed = forms.IntegerField(
+        label=_("Number of key persons"), min_value=1, max_value=10, initial=1,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    gender_preference = forms.ChoiceField(
+        label=_("Preferred gender of the key person"), choices=[("", _("No preference"))] + list(Gender.choices), required=False
+    )
+    gender_required = forms.BooleanField(label=_("This gender is required"), required=False)
+    requires_vog = forms.BooleanField(
+        label=_("A VOG (certificate of conduct) is required"), required=False,
+    )
+    urgency = forms.TypedChoiceField(label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL)
+    participants_expected = forms.IntegerField(
+        label=_("Expected participants"), min_value=0, max_value=10000, required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    newcomer_reference = forms.CharField(
+        label=_("Reference of the newcomer"), max_length=40, required=False,
+        help_text=_("Only for support of one newcomer: the municipality's reference. Never a BSN."),
+    )
+    needs_certified_interpreter = forms.BooleanField(
+        label=_("A certified interpreter is needed"), required=False, help_text=INTERPRETER_WARNING
+    )
+
+    def __init__(self, *args: Any, user: User, organisations: QuerySet[Organisation] | None, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["roles"].queryset = current_terms(KeyPersonRole)  # type: ignore[attr-defined]
+        self.fields["life_domains"].queryset = current_terms(LifeDomain)  # type: ignore[attr-defined]
+        self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+        options = list(organisations) if organisations is not None else []
+        if len(options) > 1:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+            self.only_organisation = None
+        else:
+            del self.fields["organisation"]
+            self.only_organisation = options[0] if options else None
+
+    @staticmethod
+    def initial_from(req: Request) -> dict[str, Any]:
+        start = req.starts_at.astimezone(LOCAL_TZ)
+        end = req.ends_at.astimezone(LOCAL_TZ)
+        return {
+            "title": req.title,
+            "kind": req.kind,
+            "description": req.description,
+            "language": req.language,
+            "roles": list(req.roles.all()),
+            "life_domains": list(req.life_domains.all()),
+            "municipality": req.municipality,
+            "place": req.place,
+            "date": start.date(),
+            "start_time": start.time().replace(tzinfo=None),
+            "end_time": end.time().replace(tzinfo=None),
+            "chain_link": req.chain_link,
+            "key_persons_needed": req.key_persons_needed,
+            "gender_preference": req.gender_preference,
+            "gender_required": req.gender_required,
+            "requires_vog": req.requires_vog,
+            "urgency": req.urgency,
+            "participants_expected": req.participants_expected,
+            "newcomer_reference": req.newcomer.reference if req.newcomer_id else "",
+            "needs_certified_interpreter": req.needs_certified_interpreter,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start and end:
+            data["starts_at"] = dt.datetime.combine(day, start, tzinfo=LOCAL_TZ)
+            data["ends_at"] = dt.datetime.combine(day, end, tzinfo=LOCAL_TZ)
+            if end <= start:
+                self.add_error("end_time", _("The end time must be after the start time."))
+        reference = (data.get("newcomer_reference") or "").strip()
+        data["newcomer"] = None
+        if reference:
+            newcomer = newcomer_by_reference(self.user, reference)
+            if newcomer is None:
+                self.add_error(
+                    "newcomer_reference",
+                    _("We do not know a newcomer with this reference in your region. Check the reference, or leave the field empty."),
+                )
+            data["newcomer"] = newcomer
+        return data
+
+    def chosen_organisation(self) -> Organisation | None:
+        return self.cleaned_data.get("organisation") or self.only_organisation
+
+    def to_data(self) -> RequestData:
+        d = self.cleaned_data
+        return RequestData(
+            title=d["title"],
+            kind=d["kind"],
+            language=d["language"],
+            roles=list(d["roles"]),
+            municipality=d["municipality"],
+            place=d["place"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            chain_link=d["chain_link"],
+            description=d.get("description") or "",
+            life_domains=list(d.get("life_domains") or []),
+            key_persons_needed=d["key_persons_needed"],
+            gender_preference=d.get("gender_preference") or "",
+            gender_required=bool(d.get("gender_required")),
+            requires_vog=bool(d.get("requires_vog")),
+            urgency=d["urgency"],
+            newcomer=d.get("newcomer"),
+            needs_certified_interpreter=bool(d.get("needs_certified_interpreter")),
+            participants_expected=d.get("participants_expected"),
+        )
+
+
+class OfferForm(forms.Form):
+    """The coordinator ticks one or more suitable key persons to offer the request to."""
+
+    key_persons = forms.MultipleChoiceField(
+        label=_("Offer to"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one key person."),
+            "invalid_choice": _("%(value)s is not one of the suitable key persons. Reload the page and choose again."),
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["key_persons"].choices = choices  # type: ignore[attr-defined]
+
+
+class CommentForm(forms.Form):
+    """The coordinator's comment when sending a report back."""
+
+    comment = forms.CharField(
+        label=_("What should the key person change?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReportForm(forms.Form):
+    """A key person's activity report: short, so it takes under a minute on a phone."""
+
+    date = forms.DateField(label=_("Date"), widget=DateInput)
+    hours = forms.DecimalField(
+        label=_("Hours"),
+        min_value=Decimal("0.1"),
+        max_value=Decimal("24"),
+        decimal_places=1,
+        max_digits=3,
+        localize=True,
+        help_text=_("Including travel time. For example 2.5."),
+        error_messages={
+            "invalid": _("Give the hours as a number, e.g. 2.5."),
+            "max_decimal_places": _("Give the hours with at most one decimal, e.g. 2.5."),
+        },
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    roles_used = TermMultipleChoiceField(
+        label=_("Roles you used"), queryset=KeyPersonRole.objects.none(),
+        error_messages={"required": _("Choose at least one role you used.")},
+    )
+    participants = forms.IntegerField(
+        label=_("Number of participants"), min_value=0, max_value=10000,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": _("Give a whole number.")},
+    )
+    participants_little_dutch = forms.IntegerField(
+        label=_("Of whom speak little Dutch"), min_value=0, max_value=10000, initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": _("Give a whole number.")},
+    )
+    participants_first_contact = forms.IntegerField(
+        label=_("Of whom reached for the first time, or far from institutions"), min_value=0, max_value=10000, initial=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": _("Give a whole number.")},
+    )
+    life_domains = TermMultipleChoiceField(label=_("Life domains"), queryset=LifeDomain.objects.none(), required=False)
+    languages_used = LanguageMultipleChoiceField(
+        label=_("Languages used"), queryset=Language.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    outcome = forms.CharField(
+        label=_("What came out of it?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("In a few words. No names or health details."),
+    )
+    follow_up = forms.CharField(
+        label=_("Is follow-up needed?"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, languages: QuerySet[Language], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles_used"].queryset = current_terms(KeyPersonRole)  # type: ignore[attr-defined]
+        self.fields["life_domains"].queryset = current_terms(LifeDomain)  # type: ignore[attr-defined]
+        self.fields["languages_used"].queryset = languages  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        total = data.get("participants")
+        if total is not None:
+            for name in ("participants_little_dutch", "participants_first_contact"):
+                value = data.get(name)
+                if value is not None and value > total:
+                    self.add_error(name, _("This cannot be more than the number of participants."))
+        return data
+
+    def to_data(self) -> ReportData:
+        d = self.cleaned_data
+        return ReportData(
+            date=d["date"],
+            hours=d["hours"],
+            roles_used=list(d["roles_used"]),
+            participants=d["participants"],
+            participants_little_dutch=d.get("participants_little_dutch") or 0,
+            participants_first_contact=d.get("participants_first_contact") or 0,
+            life_domains=list(d.get("life_domains") or []),
+            languages_used=list(d.get("languages_used") or []),
+            outcome=d.get("outcome") or "",
+            follow_up=d.get("follow_up") or "",
+        )
+
+
+def report_languages(request: Request, key_person_language_ids: list[int]) -> QuerySet[Language]:
+    """Languages to tick in a report: the request's language, Dutch and the key person's own."""
+    return Language.objects.filter(
+        Q(id=request.language_id) | Q(id__in=key_person_language_ids) | Q(code="nl", variant="")
+    )
+
+
+def adapt_request_filter_form(form: forms.Form, *, municipalities: QuerySet[Municipality], keep: tuple[str, ...]) -> None:
+    """Make the shared RequestFilter's form friendly for people: selects instead of codes."""
+    for name in list(form.fields):
+        if name not in keep:
+            del form.fields[name]
+    if "status" in form.fields:
+        form.fields["status"].widget = forms.CheckboxSelectMultiple(choices=RequestStatus.choices)
+        form.fields["status"].help_text = ""
+        form.fields["status"].label = _("Status")
+    if "municipality" in form.fields:
+        form.fields["municipality"] = forms.ChoiceField(
+            label=_("Municipality"),
+            required=False,
+            choices=[("", _("All municipalities"))] + [(m.cbs_code, m.name) for m in municipalities],
+        )
+    if "language" in form.fields:
+        form.fields["language"] = forms.ChoiceField(
+            label=_("Language"), required=False, choices=language_tag_choices(str(_("All languages")))
+        )
+    if "kind" in form.fields:
+        form.fields["kind"] = forms.ChoiceField(
+            label=_("Kind"), required=False, choices=[("", _("All kinds"))] + list(RequestKind.choices)
+        )
+    if "urgency" in form.fields:
+        form.fields["urgency"] = forms.TypedChoiceField(
+            label=_("Urgency"), required=False, coerce=int, empty_value=None,
+            choices=[("", _("Any urgency"))] + list(Urgency.choices),
+        )
+    if "q" in form.fields:
+        form.fields["q"] = forms.CharField(
+            label=_("Search in title or place"), required=False, max_length=100,
+            widget=forms.TextInput(attrs={"type": "search"}),
+        )
+
+
+def local_day(moment: dt.datetime) -> dt.date:
+    """The date of `moment` in Dutch local time."""
+    return timezone.localtime(moment, LOCAL_TZ).date()

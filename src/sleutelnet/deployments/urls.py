@@ -1,0 +1,31 @@
+"""Pages of the deployments app. The paths are fixed: e-mails link to them."""
+
+from django.urls import path
+
+from sleutelnet.deployments import views
+
+app_name = "deployments"
+
+urlpatterns = [
+    # coordinator
+    path("coordinator/", views.coordinator_queue, name="coordinator_queue"),
+    path("coordinator/requests/<uuid:uuid>/", views.coordinator_request, name="coordinator_request"),
+    path("coordinator/requests/<uuid:uuid>/offer/", views.coordinator_offer, name="coordinator_offer"),
+    path("coordinator/requests/<uuid:uuid>/cancel/", views.coordinator_cancel_request, name="coordinator_cancel_request"),
+    path("coordinator/assignments/<uuid:uuid>/cancel/", views.coordinator_cancel_assignment, name="coordinator_cancel_assignment"),
+    path("coordinator/approvals/", views.approvals, name="approvals"),
+    path("coordinator/approvals/<uuid:uuid>/approve/", views.approve, name="approve"),
+    path("coordinator/approvals/<uuid:uuid>/return/", views.return_report, name="return_report"),
+    # requester
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<uuid:uuid>/", views.request_detail, name="request_detail"),
+    path("requests/<uuid:uuid>/edit/", views.request_edit, name="request_edit"),
+    path("requests/<uuid:uuid>/cancel/", views.request_cancel, name="request_cancel"),
+    # key person
+    path("me/offers/", views.offers, name="offers"),
+    path("me/offers/<uuid:uuid>/accept/", views.offer_accept, name="offer_accept"),
+    path("me/offers/<uuid:uuid>/decline/", views.offer_decline, name="offer_decline"),
+    path("me/agenda/", views.agenda, name="agenda"),
+    path("me/assignments/<uuid:uuid>/report/", views.report, name="report"),
+]

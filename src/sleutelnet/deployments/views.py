@@ -1,0 +1,576 @@
+"""Pages for requests, offers and reports: the coordinator's queue, the requester's requests,
+the key person's offers and agenda.
+
+Reads go through `selectors`, every change through `services`; a DomainError from a service
+is shown on the field it names and the user's input is kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from sleutelnet.core.exceptions import DomainError
+from sleutelnet.core.models import Role
+from sleutelnet.core.selectors import municipalities_for, organisation_ids, organisations_for, region_ids
+from sleutelnet.deployments import services
+from sleutelnet.deployments.explain import Explainer
+from sleutelnet.deployments.filters import RequestFilter
+from sleutelnet.deployments.forms import (
+    INTERPRETER_WARNING,
+    REQUEST_FIELD_MAP,
+    CommentForm,
+    OfferForm,
+    ReportForm,
+    RequestForm,
+    adapt_request_filter_form,
+    local_day,
+    report_languages,
+)
+from sleutelnet.deployments.matching import candidates_for
+from sleutelnet.deployments.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    CONFIRMED_ASSIGNMENT_STATES,
+    Assignment,
+    AssignmentStatus,
+    Request,
+    RequestStatus,
+)
+from sleutelnet.deployments.selectors import (
+    assignments_for,
+    coordinator_queue as queue_selector,
+    reports_awaiting_approval,
+    requests_for,
+)
+from sleutelnet.people.models import KeyPerson
+from sleutelnet.web.decorators import own_key_person, role_required
+from sleutelnet.web.forms import ReasonForm, attach_domain_error
+from sleutelnet.web.pagination import paginate
+
+
+def _with_counts(qs: QuerySet[Request]) -> QuerySet[Request]:
+    """Add how many key persons are offered and confirmed, in the same query (no N+1)."""
+    return qs.annotate(
+        confirmed_count=Count(
+            "assignments", filter=Q(assignments__status__in=CONFIRMED_ASSIGNMENT_STATES), distinct=True
+        ),
+        offered_count=Count("assignments", filter=Q(assignments__status=AssignmentStatus.OFFERED), distinct=True),
+    )
+
+
+def _reason_form(assignment: Assignment, data: Any = None) -> ReasonForm:
+    """A reason form with ids unique to one assignment (several sit on one page)."""
+    return ReasonForm(data, auto_id=f"id_{assignment.uuid.hex[:12]}_%s")
+
+
+# --- coordinator: the queue -----------------------------------------------------------------
+
+
+def _coordinator_requests(request: HttpRequest) -> QuerySet[Request]:
+    return requests_for(request.user).filter(region_id__in=region_ids(request.user, Role.COORDINATOR))  # type: ignore[arg-type]
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_queue(request: HttpRequest) -> HttpResponse:
+    """Open requests, soonest and most urgent first, with filters that refresh in place (htmx)."""
+    user = request.user
+    if request.GET.getlist("status"):
+        base = _coordinator_requests(request).order_by("starts_at", "-urgency", "id")
+    else:
+        base = queue_selector(user)  # type: ignore[arg-type]
+    filterset = RequestFilter(request.GET or None, queryset=base, request=request)
+    adapt_request_filter_form(
+        filterset.form,
+        municipalities=municipalities_for(user).filter(region_id__in=region_ids(user, Role.COORDINATOR)),  # type: ignore[arg-type]
+        keep=("status", "municipality", "language", "kind", "urgency", "q"),
+    )
+    page = paginate(request, _with_counts(filterset.qs))
+    context = {"filter": filterset, "page": page}
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(request, "deployments/_queue_results.html", context)
+    else:
+        response = render(request, "deployments/coordinator_queue.html", context)
+    patch_vary_headers(response, ("HX-Request",))  # the same URL answers with a fragment or a page
+    return response
+
+
+# --- coordinator: one request ---------------------------------------------------------------
+
+
+@dataclass
+class CandidateRow:
+    """A ranked key person with the reasons in the user's language."""
+
+    key_person: KeyPerson
+    weight: float
+    reasons: list[str]
+    violations: list[str] = field(default_factory=list)
+
+
+def _candidates(req: Request, assignments: list[Assignment]) -> tuple[list[CandidateRow], list[CandidateRow]]:
+    """Feasible and infeasible key persons for an open request, without those already on it."""
+    if req.status != RequestStatus.OPEN:
+        return [], []
+    live = {a.key_person_id for a in assignments if a.status in ACTIVE_ASSIGNMENT_STATES}
+    explain = Explainer()
+    feasible: list[CandidateRow] = []
+    infeasible: list[CandidateRow] = []
+    for kp, cand in candidates_for(req):
+        if kp.id in live:
+            continue
+        row = CandidateRow(
+            key_person=kp,
+            weight=cand.weight,
+            reasons=[explain(r) for r in cand.reasons],
+            violations=[explain(r) for r in cand.violations],
+        )
+        (feasible if cand.feasible else infeasible).append(row)
+    return feasible, infeasible
+
+
+def _offer_choices(feasible: list[CandidateRow]) -> list[tuple[str, str]]:
+    return [(str(row.key_person.uuid), row.key_person.full_name) for row in feasible]
+
+
+def _render_coordinator_request(
+    request: HttpRequest,
+    req: Request,
+    *,
+    offer_form: OfferForm | None = None,
+    cancel_form: ReasonForm | None = None,
+    bound_assignment: tuple[int, ReasonForm] | None = None,
+    candidates: tuple[list[CandidateRow], list[CandidateRow]] | None = None,
+) -> HttpResponse:
+    assignments = list(
+        assignments_for(request.user).filter(request=req).order_by("offered_at", "id")  # type: ignore[arg-type]
+    )
+    feasible, infeasible = candidates if candidates is not None else _candidates(req, assignments)
+    rows = []
+    for a in assignments:
+        form = None
+        if a.status in (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED):
+            form = bound_assignment[1] if bound_assignment and bound_assignment[0] == a.id else _reason_form(a)
+        rows.append((a, form))
+    context = {
+        "req": req,
+        "assignment_rows": rows,
+        "confirmed": sum(1 for a in assignments if a.status in CONFIRMED_ASSIGNMENT_STATES),
+        "feasible": feasible,
+        "infeasible": infeasible,
+        "offer_form": offer_form or OfferForm(choices=_offer_choices(feasible)),
+        "cancel_form": cancel_form or ReasonForm(auto_id="id_cancel_%s"),
+        "can_cancel": req.status in (RequestStatus.OPEN, RequestStatus.FILLED),
+    }
+    return render(request, "deployments/coordinator_request.html", context)
+
+
+def _coordinator_request_or_404(request: HttpRequest, uuid: UUID) -> Request:
+    return get_object_or_404(_coordinator_requests(request), uuid=uuid)
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_request(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A request with its assignments and the ranked candidates (why, and why not)."""
+    return _render_coordinator_request(request, _coordinator_request_or_404(request, uuid))
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def coordinator_offer(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Offer the request to the ticked key persons."""
+    req = _coordinator_request_or_404(request, uuid)
+    assignments = list(assignments_for(request.user).filter(request=req))  # type: ignore[arg-type]
+    feasible, infeasible = _candidates(req, assignments)
+    form = OfferForm(request.POST, choices=_offer_choices(feasible))
+    if form.is_valid():
+        by_uuid = {str(row.key_person.uuid): row.key_person for row in feasible}
+        chosen = [by_uuid[u] for u in form.cleaned_data["key_persons"]]
+        try:
+            created = services.offer(actor=request.user, request=req, key_persons=chosen)  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The request was offered to %(n)d key person.",
+                    "The request was offered to %(n)d key persons.",
+                    len(created),
+                )
+                % {"n": len(created)},
+            )
+            return redirect("deployments:coordinator_request", uuid=req.uuid)
+    return _render_coordinator_request(request, req, offer_form=form, candidates=(feasible, infeasible))
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def coordinator_cancel_request(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Cancel a request, with a reason that everyone involved receives."""
+    req = _coordinator_request_or_404(request, uuid)
+    form = ReasonForm(request.POST, auto_id="id_cancel_%s")
+    if form.is_valid():
+        try:
+            services.cancel_request(actor=request.user, request=req, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(request, _("The request was cancelled."))
+            return redirect("deployments:coordinator_request", uuid=req.uuid)
+    return _render_coordinator_request(request, req, cancel_form=form)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def coordinator_cancel_assignment(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Withdraw an offer, or cancel an accepted assignment, with a reason."""
+    assignment = get_object_or_404(
+        assignments_for(request.user).filter(  # type: ignore[arg-type]
+            request__region_id__in=region_ids(request.user, Role.COORDINATOR)  # type: ignore[arg-type]
+        ),
+        uuid=uuid,
+    )
+    req = _coordinator_request_or_404(request, assignment.request.uuid)
+    form = _reason_form(assignment, request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_assignment(actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("%(name)s no longer has this request.") % {"name": assignment.key_person.full_name}
+            )
+            return redirect("deployments:coordinator_request", uuid=req.uuid)
+    return _render_coordinator_request(request, req, bound_assignment=(assignment.id, form))
+
+
+# --- coordinator: approving reports ---------------------------------------------------------
+
+
+def _approval_items(request: HttpRequest) -> QuerySet[Assignment]:
+    return reports_awaiting_approval(request.user).select_related("request__newcomer").prefetch_related(  # type: ignore[arg-type]
+        "report__roles_used", "report__life_domains", "report__languages_used"
+    )
+
+
+def _comment_form(assignment: Assignment, data: Any = None) -> CommentForm:
+    return CommentForm(data, auto_id=f"id_{assignment.uuid.hex[:12]}_%s")
+
+
+@role_required(Role.COORDINATOR)
+def approvals(request: HttpRequest) -> HttpResponse:
+    """Filed reports waiting for the coordinator: approve, or send back with a comment."""
+    page = paginate(request, _approval_items(request), per_page=25)
+    items = [(a, _comment_form(a)) for a in page.object_list]
+    return render(request, "deployments/approvals.html", {"page": page, "items": items})
+
+
+def _approval_assignment(request: HttpRequest, uuid: UUID) -> Assignment:
+    return get_object_or_404(
+        assignments_for(request.user)  # type: ignore[arg-type]
+        .filter(request__region_id__in=region_ids(request.user, Role.COORDINATOR))  # type: ignore[arg-type]
+        .select_related("report"),
+        uuid=uuid,
+    )
+
+
+def _approval_card(request: HttpRequest, a: Assignment, **extra: Any) -> HttpResponse:
+    context = {"a": a, "comment_form": extra.pop("comment_form", None) or _comment_form(a), **extra}
+    return render(request, "deployments/_approval_card.html", context)
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def approve(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Approve a filed report (in place with htmx)."""
+    a = _approval_assignment(request, uuid)
+    try:
+        services.approve_report(actor=request.user, assignment=a)  # type: ignore[arg-type]
+    except DomainError as exc:
+        if request.htmx:  # type: ignore[attr-defined]
+            return _approval_card(request, a, error=exc.message)
+        messages.error(request, exc.message)
+    else:
+        if request.htmx:  # type: ignore[attr-defined]
+            return _approval_card(request, a, done=_("Approved."))
+        messages.success(request, _("The report of %(name)s was approved.") % {"name": a.key_person.full_name})
+    return redirect("deployments:approvals")
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def return_report(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Send a report back to the key person with a comment."""
+    a = _approval_assignment(request, uuid)
+    form = _comment_form(a, request.POST)
+    if form.is_valid():
+        try:
+            services.return_report(actor=request.user, assignment=a, comment=form.cleaned_data["comment"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            if request.htmx:  # type: ignore[attr-defined]
+                return _approval_card(request, a, done=_("Sent back to the key person."))
+            messages.success(request, _("The report was sent back to %(name)s.") % {"name": a.key_person.full_name})
+            return redirect("deployments:approvals")
+    if request.htmx:  # type: ignore[attr-defined]
+        return _approval_card(request, a, comment_form=form, open_return=True)
+    page = paginate(request, _approval_items(request), per_page=25)
+    items = [(item, form if item.id == a.id else _comment_form(item)) for item in page.object_list]
+    return render(request, "deployments/approvals.html", {"page": page, "items": items})
+
+
+# --- requester ------------------------------------------------------------------------------
+
+
+def _own_requests(request: HttpRequest) -> QuerySet[Request]:
+    """Requests of the organisations the user files for."""
+    return requests_for(request.user).filter(organisation_id__in=organisation_ids(request.user))  # type: ignore[arg-type]
+
+
+def _request_form(request: HttpRequest, data: Any = None, *, editing: bool = False, **kwargs: Any) -> RequestForm:
+    """The request form; the organisation is chosen only when filing (and only when there are several)."""
+    user = request.user
+    return RequestForm(
+        data,
+        user=user,  # type: ignore[arg-type]
+        organisations=None if editing else organisations_for(user).filter(id__in=organisation_ids(user)),  # type: ignore[arg-type]
+        municipalities=municipalities_for(user).filter(region_id__in=region_ids(user, Role.REQUESTER)),  # type: ignore[arg-type]
+        **kwargs,
+    )
+
+
+@role_required(Role.REQUESTER)
+def request_list(request: HttpRequest) -> HttpResponse:
+    """The requests of the user's organisation, newest date first, with a status filter."""
+    filterset = RequestFilter(request.GET or None, queryset=_own_requests(request).order_by("-starts_at", "-id"), request=request)
+    adapt_request_filter_form(filterset.form, municipalities=municipalities_for(request.user), keep=("status", "q"))  # type: ignore[arg-type]
+    page = paginate(request, _with_counts(filterset.qs))
+    return render(request, "deployments/request_list.html", {"filter": filterset, "page": page})
+
+
+@role_required(Role.REQUESTER)
+def request_new(request: HttpRequest) -> HttpResponse:
+    """Ask for one or more key persons."""
+    form = _request_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        organisation = form.chosen_organisation()
+        try:
+            if organisation is None:
+                raise DomainError(_("You are not linked to an organisation. Ask your coordinator."))
+            req = services.file_request(actor=request.user, organisation=organisation, data=form.to_data())  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc, field_map=REQUEST_FIELD_MAP)
+        else:
+            messages.success(request, _("Your request was sent to the coordinator."))
+            if req.needs_certified_interpreter:
+                messages.warning(request, INTERPRETER_WARNING)
+            return redirect("deployments:request_detail", uuid=req.uuid)
+    return render(request, "deployments/request_form.html", {"form": form, "req": None})
+
+
+def _editable(req: Request) -> bool:
+    return req.status == RequestStatus.OPEN and not getattr(req, "confirmed_count", 0)
+
+
+@role_required(Role.REQUESTER)
+def request_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Status of one request and who comes (names only)."""
+    req = get_object_or_404(_with_counts(_own_requests(request)), uuid=uuid)
+    return _render_request_detail(request, req)
+
+
+def _render_request_detail(request: HttpRequest, req: Request, cancel_form: ReasonForm | None = None) -> HttpResponse:
+    coming = (
+        assignments_for(request.user)  # type: ignore[arg-type]
+        .filter(request=req, status__in=CONFIRMED_ASSIGNMENT_STATES)
+        .order_by("key_person__full_name")
+    )
+    context = {
+        "req": req,
+        "coming": [a.key_person.full_name for a in coming],
+        "cancel_form": cancel_form or ReasonForm(),
+        "can_cancel": req.status in (RequestStatus.OPEN, RequestStatus.FILLED),
+        "can_edit": _editable(req),
+        "interpreter_warning": INTERPRETER_WARNING,
+    }
+    return render(request, "deployments/request_detail.html", context)
+
+
+@role_required(Role.REQUESTER)
+def request_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Change a request while nobody has accepted it yet."""
+    req = get_object_or_404(_with_counts(_own_requests(request)), uuid=uuid)
+    if not _editable(req):
+        messages.info(request, _("A request can only be changed while nobody has accepted it yet."))
+        return redirect("deployments:request_detail", uuid=req.uuid)
+    if request.method == "POST":
+        form = _request_form(request, request.POST, editing=True)
+        if form.is_valid():
+            try:
+                services.update_request(actor=request.user, request=req, data=form.to_data())  # type: ignore[arg-type]
+            except DomainError as exc:
+                attach_domain_error(form, exc, field_map=REQUEST_FIELD_MAP)
+            else:
+                messages.success(request, _("Your changes were saved."))
+                return redirect("deployments:request_detail", uuid=req.uuid)
+    else:
+        form = _request_form(request, initial=RequestForm.initial_from(req), editing=True)
+    return render(request, "deployments/request_form.html", {"form": form, "req": req})
+
+
+@role_required(Role.REQUESTER)
+@require_POST
+def request_cancel(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Withdraw a request, with a reason."""
+    req = get_object_or_404(_with_counts(_own_requests(request)), uuid=uuid)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_request(actor=request.user, request=req, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(request, _("Your request was withdrawn."))
+            return redirect("deployments:request_detail", uuid=req.uuid)
+    return _render_request_detail(request, req, cancel_form=form)
+
+
+# --- key person -----------------------------------------------------------------------------
+
+
+def _own_assignments(request: HttpRequest) -> QuerySet[Assignment]:
+    kp = own_key_person(request)
+    return assignments_for(request.user).filter(key_person_id=kp.id).select_related("request__newcomer")  # type: ignore[arg-type]
+
+
+def _offer_card(request: HttpRequest, a: Assignment, **extra: Any) -> HttpResponse:
+    context = {"a": a, "decline_form": extra.pop("decline_form", None) or _reason_form(a), **extra}
+    return render(request, "deployments/_offer_card.html", context)
+
+
+@role_required(Role.KEY_PERSON)
+def offers(request: HttpRequest) -> HttpResponse:
+    """Open offers: yes or no, in place."""
+    items = _own_assignments(request).filter(status=AssignmentStatus.OFFERED).order_by("request__starts_at", "id")
+    return render(request, "deployments/offers.html", {"items": [(a, _reason_form(a)) for a in items]})
+
+
+@role_required(Role.KEY_PERSON)
+@require_POST
+def offer_accept(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Say yes to an offer."""
+    a = get_object_or_404(_own_assignments(request), uuid=uuid)
+    try:
+        services.accept(actor=request.user, assignment=a)  # type: ignore[arg-type]
+    except DomainError as exc:
+        if request.htmx:  # type: ignore[attr-defined]
+            return _offer_card(request, a, error=exc.message)
+        messages.error(request, exc.message)
+        return redirect("deployments:offers")
+    if request.htmx:  # type: ignore[attr-defined]
+        return _offer_card(request, a, state="accepted")
+    messages.success(request, _("Thank you! The assignment is in your agenda."))
+    return redirect("deployments:offers")
+
+
+@role_required(Role.KEY_PERSON)
+@require_POST
+def offer_decline(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Say no to an offer, with a short reason for the coordinator."""
+    a = get_object_or_404(_own_assignments(request), uuid=uuid)
+    form = _reason_form(a, request.POST)
+    if form.is_valid():
+        try:
+            services.decline(actor=request.user, assignment=a, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            if request.htmx:  # type: ignore[attr-defined]
+                return _offer_card(request, a, state="declined")
+            messages.success(request, _("You said no. The coordinator has been told."))
+            return redirect("deployments:offers")
+    if request.htmx:  # type: ignore[attr-defined]
+        return _offer_card(request, a, decline_form=form, open_decline=True)
+    items = _own_assignments(request).filter(status=AssignmentStatus.OFFERED).order_by("request__starts_at", "id")
+    rows = [(item, form if item.id == a.id else _reason_form(item)) for item in items]
+    return render(request, "deployments/offers.html", {"items": rows})
+
+
+@role_required(Role.KEY_PERSON)
+def agenda(request: HttpRequest) -> HttpResponse:
+    """Accepted assignments: what is coming, and what still needs a report."""
+    now = timezone.now()
+    items = _own_assignments(request).filter(
+        status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
+    )
+    upcoming = items.filter(request__starts_at__gt=now).order_by("request__starts_at", "id")
+    past = list(items.filter(request__starts_at__lte=now).order_by("-request__starts_at", "-id")[:50])
+    to_report = [a for a in past if a.status == AssignmentStatus.ACCEPTED]
+    done = [a for a in past if a.status != AssignmentStatus.ACCEPTED]
+    return render(request, "deployments/agenda.html", {"upcoming": upcoming, "to_report": to_report, "done": done})
+
+
+@role_required(Role.KEY_PERSON)
+def report(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The short activity report after an assignment."""
+    a = get_object_or_404(_own_assignments(request).select_related("report"), uuid=uuid)
+    if a.status != AssignmentStatus.ACCEPTED:
+        messages.info(request, _("There is no report to file for this assignment (any more)."))
+        return redirect("deployments:agenda")
+    if a.request.starts_at > timezone.now():
+        messages.info(request, _("You can file the report once the assignment has started."))
+        return redirect("deployments:agenda")
+    languages = report_languages(a.request, list(a.key_person.languages.values_list("language_id", flat=True)))
+    if request.method == "POST":
+        form = ReportForm(request.POST, languages=languages)
+        if form.is_valid():
+            try:
+                services.submit_report(actor=request.user, assignment=a, data=form.to_data())  # type: ignore[arg-type]
+            except DomainError as exc:
+                attach_domain_error(form, exc)
+            else:
+                messages.success(request, _("Thank you! Your report was sent to the coordinator."))
+                return redirect("deployments:agenda")
+    else:
+        form = ReportForm(languages=languages, initial=_report_initial(a))
+    return render(request, "deployments/report_form.html", {"form": form, "a": a})
+
+
+def _report_initial(a: Assignment) -> dict[str, Any]:
+    """The planned date and the request's roles; a report that was sent back comes back filled in."""
+    existing = getattr(a, "report", None)
+    if existing is not None:
+        return {
+            "date": existing.date,
+            "hours": existing.hours,
+            "roles_used": list(existing.roles_used.all()),
+            "life_domains": list(existing.life_domains.all()),
+            "languages_used": list(existing.languages_used.all()),
+            "participants": existing.participants,
+            "participants_little_dutch": existing.participants_little_dutch,
+            "participants_first_contact": existing.participants_first_contact,
+            "outcome": existing.outcome,
+            "follow_up": existing.follow_up,
+        }
+    return {
+        "date": local_day(a.request.starts_at),
+        "hours": a.request.hours,
+        "roles_used": list(a.request.roles.all()),
+        "life_domains": list(a.request.life_domains.all()),
+        "languages_used": [a.request.language],
+        "participants_little_dutch": 0,
+        "participants_first_contact": 0,
+    }

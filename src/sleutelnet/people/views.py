@@ -1,0 +1,281 @@
+"""Pages for key persons and newcomers (coordinator) and the key person's own profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from sleutelnet.core.exceptions import DomainError
+from sleutelnet.core.models import Municipality, Region, Role
+from sleutelnet.core.selectors import municipalities_for, region_ids, regions_for
+from sleutelnet.deployments.models import AssignmentStatus
+from sleutelnet.deployments.selectors import assignments_for, requests_for
+from sleutelnet.people import services
+from sleutelnet.people.filters import KeyPersonFilter, NewcomerFilter
+from sleutelnet.people.forms import (
+    KeyPersonForm,
+    NewcomerForm,
+    ProfileForm,
+    availability_formset,
+    language_formset,
+    language_tag_choices,
+)
+from sleutelnet.people.models import DutchLevel, KeyPerson, KeyPersonRole, KeyPersonStatus, LearningRoute, Newcomer
+from sleutelnet.people.selectors import key_persons_for, newcomers_for
+from sleutelnet.web.decorators import own_key_person, role_required
+from sleutelnet.web.forms import attach_domain_error
+from sleutelnet.web.pagination import paginate
+
+#: A VOG that ends within this many days gets a warning.
+VOG_WARNING_DAYS = 60
+
+CURRENT_ASSIGNMENT_STATES = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED)
+
+
+def _coordinator_regions(request: HttpRequest) -> QuerySet[Region]:
+    return regions_for(request.user).filter(id__in=region_ids(request.user, Role.COORDINATOR))  # type: ignore[arg-type]
+
+
+def _coordinator_municipalities(request: HttpRequest) -> QuerySet[Municipality]:
+    return municipalities_for(request.user).filter(region_id__in=region_ids(request.user, Role.COORDINATOR))  # type: ignore[arg-type]
+
+
+def _region_key_persons(request: HttpRequest) -> QuerySet[KeyPerson]:
+    return key_persons_for(request.user).filter(region_id__in=region_ids(request.user, Role.COORDINATOR))  # type: ignore[arg-type]
+
+
+def _adapt_filter_form(form: Any, request: HttpRequest, *, with_role: bool = False) -> None:
+    """Selects with names instead of codes for the shared filters."""
+    from django import forms
+    from django.utils.translation import gettext_lazy
+
+    municipalities = _coordinator_municipalities(request)
+    form.fields["municipality"] = forms.ChoiceField(
+        label=gettext_lazy("Municipality"),
+        required=False,
+        choices=[("", _("All municipalities"))] + [(m.cbs_code, m.name) for m in municipalities],
+    )
+    if "q" in form.fields:
+        form.fields["q"] = forms.CharField(
+            label=gettext_lazy("Search"), required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
+        )
+    if "language" in form.fields:
+        form.fields["language"] = forms.ChoiceField(
+            label=gettext_lazy("Language"), required=False, choices=language_tag_choices(_("All languages"))
+        )
+    if with_role:
+        form.fields["role"] = forms.ChoiceField(
+            label=gettext_lazy("Role"),
+            required=False,
+            choices=[("", _("All roles"))] + [(r.code, _(r.label)) for r in KeyPersonRole.objects.all()],
+        )
+    if "status" in form.fields:
+        form.fields["status"].widget = forms.CheckboxSelectMultiple(choices=KeyPersonStatus.choices)
+        form.fields["status"].label = gettext_lazy("Status")
+        form.fields["status"].help_text = ""
+    if "dutchLevel" in form.fields:
+        form.fields["dutchLevel"] = forms.ChoiceField(
+            label=gettext_lazy("Dutch level"), required=False, choices=[("", _("Any level"))] + list(DutchLevel.choices)
+        )
+    if "learningRoute" in form.fields:
+        form.fields["learningRoute"] = forms.ChoiceField(
+            label=gettext_lazy("Learning route"), required=False, choices=[("", _("Any route"))] + list(LearningRoute.choices)
+        )
+
+
+def vog_state(kp: KeyPerson, today: dt.date | None = None) -> str:
+    """'missing', 'expired', 'expiring' (within 60 days) or 'valid'."""
+    today = today or timezone.localdate()
+    if kp.vog_valid_until is None:
+        return "missing"
+    if kp.vog_valid_until < today:
+        return "expired"
+    if kp.vog_valid_until <= today + dt.timedelta(days=VOG_WARNING_DAYS):
+        return "expiring"
+    return "valid"
+
+
+# --- key persons (coordinator) --------------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR)
+def key_person_list(request: HttpRequest) -> HttpResponse:
+    """The region's key persons, with filters; one query per related list, whatever the length."""
+    filterset = KeyPersonFilter(request.GET or None, queryset=_region_key_persons(request), request=request)
+    _adapt_filter_form(filterset.form, request, with_role=True)
+    qs = filterset.qs.annotate(
+        current_count=Count("assignments", filter=Q(assignments__status__in=CURRENT_ASSIGNMENT_STATES), distinct=True)
+    ).order_by("full_name", "id")
+    page = paginate(request, qs)
+    today = timezone.localdate()
+    rows = [(kp, vog_state(kp, today)) for kp in page.object_list]
+    return render(request, "people/key_person_list.html", {"filter": filterset, "page": page, "rows": rows})
+
+
+@role_required(Role.COORDINATOR)
+def key_person_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A key person's profile and current assignments."""
+    kp = get_object_or_404(_region_key_persons(request), uuid=uuid)
+    current = (
+        assignments_for(request.user)  # type: ignore[arg-type]
+        .filter(key_person=kp, status__in=CURRENT_ASSIGNMENT_STATES)
+        .order_by("request__starts_at", "id")
+    )
+    context = {"kp": kp, "vog": vog_state(kp), "current": current, "vog_days": VOG_WARNING_DAYS}
+    return render(request, "people/key_person_detail.html", context)
+
+
+def _key_person_form_page(request: HttpRequest, kp: KeyPerson | None) -> HttpResponse:
+    post = request.POST if request.method == "POST" else None
+    regions = _coordinator_regions(request) if kp is None else None
+    municipalities = _coordinator_municipalities(request)
+    if kp is not None:
+        municipalities = municipalities.filter(region_id=kp.region_id)
+    initial = KeyPersonForm.initial_from(kp) if kp is not None else None
+    form = KeyPersonForm(post, initial=initial, regions=regions, municipalities=municipalities)
+    languages = language_formset(post, kp)
+    availability = availability_formset(post, kp)
+    if post is not None:
+        valid = [form.is_valid(), languages.is_valid(), availability.is_valid()]
+        if all(valid):
+            data = form.to_data(languages.languages(), availability.slots())
+            try:
+                if kp is None:
+                    region = form.chosen_region()
+                    if region is None:
+                        raise DomainError(_("You are not a coordinator of a region."))
+                    saved = services.register_key_person(actor=request.user, region=region, data=data)  # type: ignore[arg-type]
+                else:
+                    saved = services.update_key_person(actor=request.user, key_person=kp, data=data)  # type: ignore[arg-type]
+            except DomainError as exc:
+                attach_domain_error(form, exc, formsets={"languages": languages, "availability": availability})
+            else:
+                messages.success(request, _("The profile of %(name)s was saved.") % {"name": saved.full_name})
+                return redirect("people:key_person_detail", uuid=saved.uuid)
+    formset_errors = languages.row_errors() + availability.row_errors() if post is not None else []
+    context = {"form": form, "language_rows": languages, "availability": availability, "kp": kp, "formset_errors": formset_errors}
+    return render(request, "people/key_person_form.html", context)
+
+
+@role_required(Role.COORDINATOR)
+def key_person_new(request: HttpRequest) -> HttpResponse:
+    """Register a key person (a candidate until onboarding is done)."""
+    return _key_person_form_page(request, None)
+
+
+@role_required(Role.COORDINATOR)
+def key_person_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Change a key person's profile."""
+    return _key_person_form_page(request, get_object_or_404(_region_key_persons(request), uuid=uuid))
+
+
+# --- newcomers (coordinator) ----------------------------------------------------------------
+
+
+@role_required(Role.COORDINATOR)
+def newcomer_list(request: HttpRequest) -> HttpResponse:
+    """Newcomers of the region, pseudonymous."""
+    filterset = NewcomerFilter(request.GET or None, queryset=newcomers_for(request.user).order_by("reference", "id"), request=request)  # type: ignore[arg-type]
+    _adapt_filter_form(filterset.form, request)
+    page = paginate(request, filterset.qs)
+    return render(request, "people/newcomer_list.html", {"filter": filterset, "page": page})
+
+
+@role_required(Role.COORDINATOR)
+def newcomer_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A newcomer's record, consent and the requests about them."""
+    nc = get_object_or_404(newcomers_for(request.user), uuid=uuid)  # type: ignore[arg-type]
+    related = requests_for(request.user).filter(newcomer=nc).order_by("-starts_at")  # type: ignore[arg-type]
+    return render(request, "people/newcomer_detail.html", {"nc": nc, "related": related})
+
+
+def _newcomer_form_page(request: HttpRequest, nc: Newcomer | None) -> HttpResponse:
+    post = request.POST if request.method == "POST" else None
+    municipalities = _coordinator_municipalities(request)
+    if nc is not None:
+        municipalities = municipalities.filter(region_id=nc.region_id)
+    form = NewcomerForm(
+        post,
+        initial=NewcomerForm.initial_from(nc) if nc is not None else None,
+        regions=_coordinator_regions(request) if nc is None else None,
+        municipalities=municipalities,
+    )
+    if post is not None and form.is_valid():
+        try:
+            if nc is None:
+                region = form.chosen_region()
+                if region is None:
+                    raise DomainError(_("You are not a coordinator of a region."))
+                saved = services.register_newcomer(actor=request.user, region=region, data=form.to_data())  # type: ignore[arg-type]
+            else:
+                saved = services.update_newcomer(actor=request.user, newcomer=nc, data=form.to_data())  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(request, _("The record was saved."))
+            return redirect("people:newcomer_detail", uuid=saved.uuid)
+    return render(request, "people/newcomer_form.html", {"form": form, "nc": nc})
+
+
+@role_required(Role.COORDINATOR)
+def newcomer_new(request: HttpRequest) -> HttpResponse:
+    """Register a newcomer (reference and first name only)."""
+    return _newcomer_form_page(request, None)
+
+
+@role_required(Role.COORDINATOR)
+def newcomer_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Change a newcomer's record, e.g. record consent."""
+    return _newcomer_form_page(request, get_object_or_404(newcomers_for(request.user), uuid=uuid))  # type: ignore[arg-type]
+
+
+# --- the key person's own profile -----------------------------------------------------------
+
+
+@role_required(Role.KEY_PERSON)
+def profile(request: HttpRequest) -> HttpResponse:
+    """A key person keeps their phone, e-mail, interface language and weekly availability up to date."""
+    own = own_key_person(request)
+    kp = get_object_or_404(key_persons_for(request.user), id=own.id)  # type: ignore[arg-type]
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        availability = availability_formset(request.POST, kp)
+        if all([form.is_valid(), availability.is_valid()]):
+            try:
+                saved = services.update_own_profile(
+                    actor=request.user,  # type: ignore[arg-type]
+                    phone=form.cleaned_data["phone"],
+                    email=form.cleaned_data["email"],
+                    ui_language=form.cleaned_data["ui_language"],
+                    availability=availability.slots(),
+                )
+            except DomainError as exc:
+                attach_domain_error(form, exc, formsets={"availability": availability})
+            else:
+                translation.activate(saved.ui_language)
+                messages.success(request, _("Your profile was saved."))
+                response = redirect("people:profile")
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    saved.ui_language,
+                    max_age=settings.LANGUAGE_COOKIE_AGE,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+                return response
+        formset_errors = availability.row_errors()
+    else:
+        form = ProfileForm(initial={"phone": kp.phone, "email": kp.email, "ui_language": kp.ui_language})
+        availability = availability_formset(None, kp)
+        formset_errors = []
+    context = {"form": form, "availability": availability, "kp": kp, "formset_errors": formset_errors}
+    return render(request, "people/profile.html", context)

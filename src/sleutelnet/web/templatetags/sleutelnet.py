@@ -1,0 +1,43 @@
+"""Template helpers for accessible forms (NL Design System style form fields)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+
+register = template.Library()
+
+
+@register.inclusion_tag("web/_field.html")
+def form_field(bf: forms.BoundField, hint: str = "", css: str = "") -> dict[str, Any]:
+    """One form field: label (or legend), description, error and input, linked for screen readers.
+
+    The description and the error are tied to the input with aria-describedby; an invalid
+    input gets aria-invalid. Checkbox and radio groups are a fieldset with a legend.
+    """
+    widget = bf.field.widget
+    is_group = isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect))
+    is_checkbox = isinstance(widget, forms.CheckboxInput)
+    base = bf.auto_id or bf.html_name
+    help_text = hint or bf.help_text
+    help_id = f"{base}-help" if help_text else ""
+    error_id = f"{base}-error" if bf.errors else ""
+    describedby = " ".join(x for x in (help_id, error_id) if x)
+    attrs: dict[str, str] = {}
+    if not is_group and describedby:
+        attrs["aria-describedby"] = describedby
+    if bf.errors and not is_group:
+        attrs["aria-invalid"] = "true"
+    return {
+        "bf": bf,
+        "widget": bf.as_widget(attrs=attrs),
+        "is_group": is_group,
+        "is_checkbox": is_checkbox,
+        "help": help_text,
+        "help_id": help_id,
+        "error_id": error_id,
+        "describedby": describedby,
+        "errors": bf.errors,
+        "css": css,
+    }

@@ -1,0 +1,176 @@
+"""The coordinator's pages: queue, request detail with candidates, offers, approvals."""
+
+from __future__ import annotations
+
+import pytest
+
+from sleutelnet.deployments import services
+from sleutelnet.deployments.models import ActivityReport, Assignment, AssignmentStatus, RequestStatus
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_queue_lists_open_requests_with_counts_and_interpreter_flag(client, world):
+    services.file_request(
+        actor=world.requester,
+        organisation=world.organisation,
+        data=world.request_data(title="Gesprek huisarts", needs_certified_interpreter=True),
+    )
+    client.force_login(world.coordinator)
+    html = client.get("/coordinator/").content.decode()
+    assert "Gesprek huisarts" in html
+    assert "Certified interpreter needed" in html
+    assert "0 of 1 accepted" in html
+    assert world.organisation.name in html
+    assert world.municipality.name in html
+
+
+def test_queue_filters_refresh_in_place_with_htmx(client, world):
+    services.file_request(actor=world.requester, organisation=world.organisation, data=world.request_data(title="Tigrinya-avond"))
+    services.file_request(
+        actor=world.requester,
+        organisation=world.organisation,
+        data=world.request_data(title="Arabisch spreekuur", language=f.language("ar")),
+    )
+    client.force_login(world.coordinator)
+    response = client.get("/coordinator/", {"language": "ar"}, **HTMX)
+    html = response.content.decode()
+    assert "<html" not in html  # a fragment only
+    assert "HX-Request" in response["Vary"]
+    assert 'id="queue-results"' in html
+    assert "Arabisch spreekuur" in html and "Tigrinya-avond" not in html
+    # and without JavaScript the same filter gives the full page
+    full = client.get("/coordinator/", {"language": "ar"}).content.decode()
+    assert "<html" in full and "Arabisch spreekuur" in full and "Tigrinya-avond" not in full
+
+
+def test_queue_status_filter_shows_other_states(client, scene):
+    w = scene.world
+    client.force_login(w.coordinator)
+    html = client.get("/coordinator/").content.decode()
+    assert f"/coordinator/requests/{scene.open_request.uuid}/" in html
+    filled = client.get("/coordinator/", {"status": "filled"}).content.decode()
+    assert f"/coordinator/requests/{scene.past_accepted.request.uuid}/" in filled
+    assert f"/coordinator/requests/{scene.past_accepted.request.uuid}/" not in html  # filled: not in the queue
+
+
+def test_queue_ignores_a_bad_filter_value_with_a_message(client, world):
+    client.force_login(world.coordinator)
+    response = client.get("/coordinator/", {"urgency": "abc"})
+    assert response.status_code == 200
+    assert "form-field__error" in response.content.decode()
+
+
+def test_request_detail_shows_ranked_candidates_with_reasons_and_why_not(client, world):
+    other = f.KeyPersonFactory(region=world.region, full_name="Amal Arabisch", setup__languages={"ar": 5})
+    req = services.file_request(actor=world.requester, organisation=world.organisation, data=world.request_data())
+    client.force_login(world.coordinator)
+    html = client.get(f"/coordinator/requests/{req.uuid}/").content.decode()
+    assert world.key_person.full_name in html
+    assert "speaks Tigrinya (5/5)" in html  # reason through the Explainer
+    assert "covers 1 of 2 requested roles" in html
+    assert "score" in html
+    assert "Not possible" in html
+    assert other.full_name in html
+    assert "does not speak Tigrinya at level 3 or higher" in html  # why not
+    assert f'value="{world.key_person.uuid}"' in html
+    assert f'value="{other.uuid}"' not in html  # infeasible people cannot be ticked
+
+
+def test_offer_creates_assignments_and_hides_them_from_candidates(client, world):
+    req = services.file_request(actor=world.requester, organisation=world.organisation, data=world.request_data())
+    client.force_login(world.coordinator)
+    response = client.post(f"/coordinator/requests/{req.uuid}/offer/", {"key_persons": [str(world.key_person.uuid)]})
+    assert response.status_code == 302
+    a = Assignment.objects.get(request=req, key_person=world.key_person)
+    assert a.status == AssignmentStatus.OFFERED and a.match_reasons
+    html = client.get(f"/coordinator/requests/{req.uuid}/").content.decode()
+    assert "offered to 1 key person" in html
+    assert f'value="{world.key_person.uuid}"' not in html  # live on the request: no longer a candidate
+    assert "Withdraw offer" in html
+
+
+def test_offer_without_choice_or_with_unknown_person_gives_field_error(client, world, other_world):
+    req = services.file_request(actor=world.requester, organisation=world.organisation, data=world.request_data())
+    client.force_login(world.coordinator)
+    response = client.post(f"/coordinator/requests/{req.uuid}/offer/", {})
+    assert response.status_code == 200
+    assert "Choose at least one key person." in response.content.decode()
+    response = client.post(f"/coordinator/requests/{req.uuid}/offer/", {"key_persons": [str(other_world.key_person.uuid)]})
+    assert response.status_code == 200
+    assert "not one of the suitable key persons" in response.content.decode()
+    assert not Assignment.objects.filter(request=req).exists()
+
+
+def test_cancel_assignment_and_request_with_reason(client, scene):
+    w = scene.world
+    client.force_login(w.coordinator)
+    url = f"/coordinator/assignments/{scene.offered.uuid}/cancel/"
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    scene.offered.refresh_from_db()
+    assert scene.offered.status == AssignmentStatus.OFFERED
+    response = client.post(url, {"reason": "Andere sleutelpersoon gevraagd."})
+    assert response.status_code == 302
+    scene.offered.refresh_from_db()
+    assert scene.offered.status == AssignmentStatus.CANCELLED
+
+    long_reason = "x" * 600
+    response = client.post(f"/coordinator/requests/{scene.open_request.uuid}/cancel/", {"reason": long_reason})
+    assert response.status_code == 200
+    assert long_reason in response.content.decode()  # the input is kept
+    response = client.post(f"/coordinator/requests/{scene.open_request.uuid}/cancel/", {"reason": "Gaat niet door."})
+    assert response.status_code == 302
+    scene.open_request.refresh_from_db()
+    assert scene.open_request.status == RequestStatus.CANCELLED
+
+
+def test_cancel_of_a_finished_request_shows_the_service_refusal(client, scene):
+    client.force_login(scene.world.coordinator)
+    req = scene.reported.request
+    response = client.post(f"/coordinator/requests/{req.uuid}/cancel/", {"reason": "Te laat."})
+    assert response.status_code == 200
+    assert "cannot be cancelled" in response.content.decode()
+
+
+def test_approvals_show_report_and_approve(client, scene):
+    client.force_login(scene.world.coordinator)
+    html = client.get("/coordinator/approvals/").content.decode()
+    assert scene.reported.request.title in html
+    assert "2.5" in html and "Goed gesprek." in html
+    response = client.post(f"/coordinator/approvals/{scene.reported.uuid}/approve/")
+    assert response.status_code == 302
+    scene.reported.refresh_from_db()
+    assert scene.reported.status == AssignmentStatus.APPROVED
+    # approving twice is refused with a message, not a 500
+    response = client.post(f"/coordinator/approvals/{scene.reported.uuid}/approve/", follow=True)
+    assert "Only a filed report can be approved." in response.content.decode()
+
+
+def test_approve_in_place_with_htmx(client, scene):
+    client.force_login(scene.world.coordinator)
+    response = client.post(f"/coordinator/approvals/{scene.reported.uuid}/approve/", **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "Approved." in html
+
+
+def test_send_report_back_needs_a_comment(client, scene):
+    client.force_login(scene.world.coordinator)
+    url = f"/coordinator/approvals/{scene.reported.uuid}/return/"
+    response = client.post(url, {"comment": ""})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    response = client.post(url, {"comment": ""}, **HTMX)
+    assert "This field is required." in response.content.decode() and "<html" not in response.content.decode()
+    response = client.post(url, {"comment": "Klopt het aantal uren?"})
+    assert response.status_code == 302
+    scene.reported.refresh_from_db()
+    assert scene.reported.status == AssignmentStatus.ACCEPTED
+    assert scene.reported.review_comment == "Klopt het aantal uren?"
+    assert ActivityReport.objects.filter(assignment=scene.reported).exists()
+
