@@ -199,3 +199,32 @@ def test_profile_update(client, world):
     assert "06 9999" in response.content.decode()
     world.key_person.refresh_from_db()
     assert world.key_person.phone == "06 1111 2222"
+
+
+def test_key_person_can_step_back_before_the_start_with_a_reason(client, scene):
+    a = scene.offered
+    services.accept(actor=scene.world.key_person_user, assignment=a)
+    client.force_login(scene.world.key_person_user)
+    html = client.get("/me/agenda/").content.decode()
+    assert "I cannot come after all" in html
+    url = f"/me/assignments/{a.uuid}/withdraw/"
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400 and "This field is required." in response.content.decode()
+    a.refresh_from_db()
+    assert a.status == AssignmentStatus.ACCEPTED
+    response = client.post(url, {"reason": "Mijn kind is ziek."})
+    assert response.status_code == 302
+    a.refresh_from_db()
+    a.request.refresh_from_db()
+    assert a.status == AssignmentStatus.CANCELLED and a.cancel_reason == "Mijn kind is ziek."
+    assert a.request.status == "open"  # the coordinator can look for someone else
+
+
+def test_key_person_cannot_step_back_after_the_start(client, world):
+    a = accepted_in_past(world)
+    client.force_login(world.key_person_user)
+    response = client.post(f"/me/assignments/{a.uuid}/withdraw/", {"reason": "Te laat"})
+    assert response.status_code == 400
+    assert "already started" in response.content.decode()
+    a.refresh_from_db()
+    assert a.status == AssignmentStatus.ACCEPTED

@@ -380,6 +380,8 @@ def cancel_assignment(*, actor: User, assignment: Assignment, reason: str) -> As
     )
     if a.status not in allowed:
         raise InvalidTransition(_("This assignment cannot be cancelled in its current state."))
+    if allowed == (AssignmentStatus.ACCEPTED,) and req.starts_at <= clock.now():
+        raise InvalidTransition(_("This assignment has already started; ask the coordinator."))
     a.status = AssignmentStatus.CANCELLED
     a.cancel_reason = reason
     a.save(update_fields=["status", "cancel_reason", "updated_at"])

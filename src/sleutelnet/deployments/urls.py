@@ -27,5 +27,6 @@ urlpatterns = [
     path("me/offers/<uuid:uuid>/accept/", views.offer_accept, name="offer_accept"),
     path("me/offers/<uuid:uuid>/decline/", views.offer_decline, name="offer_decline"),
     path("me/agenda/", views.agenda, name="agenda"),
+    path("me/assignments/<uuid:uuid>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
     path("me/assignments/<uuid:uuid>/report/", views.report, name="report"),
 ]

@@ -510,8 +510,32 @@ def offer_decline(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 @role_required(Role.KEY_PERSON)
+@require_POST
+def assignment_withdraw(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """The key person can no longer come to an accepted assignment; the coordinator looks for someone else."""
+    a = get_object_or_404(_own_assignments(request), uuid=uuid)
+    form = _reason_form(a, request.POST)
+    if form.is_valid():
+        try:
+            services.cancel_assignment(actor=request.user, assignment=a, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            if exc.field is None:  # e.g. already started: the card may not be on the page any more
+                messages.error(request, str(exc.message))
+            else:
+                attach_domain_error(form, exc)
+        else:
+            messages.success(request, _("You said you cannot come. The coordinator has been told."))
+            return redirect("deployments:agenda")
+    return _render_agenda(request, withdraw=(a.id, form))
+
+
+@role_required(Role.KEY_PERSON)
 def agenda(request: HttpRequest) -> HttpResponse:
     """Accepted assignments: what is coming, and what still needs a report."""
+    return _render_agenda(request)
+
+
+def _render_agenda(request: HttpRequest, withdraw: tuple[int, ReasonForm] | None = None) -> HttpResponse:
     now = timezone.now()
     items = _own_assignments(request).filter(
         status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
@@ -520,7 +544,16 @@ def agenda(request: HttpRequest) -> HttpResponse:
     past = list(items.filter(request__starts_at__lte=now).order_by("-request__starts_at", "-id")[:50])
     to_report = [a for a in past if a.status == AssignmentStatus.ACCEPTED]
     done = [a for a in past if a.status != AssignmentStatus.ACCEPTED]
-    return render(request, "deployments/agenda.html", {"upcoming": upcoming, "to_report": to_report, "done": done})
+    upcoming_rows = [
+        (a, withdraw[1] if withdraw and withdraw[0] == a.id else _reason_form(a)) for a in upcoming
+    ]
+    status = 400 if withdraw else 200
+    return render(
+        request,
+        "deployments/agenda.html",
+        {"upcoming": upcoming_rows, "to_report": to_report, "done": done},
+        status=status,
+    )
 
 
 @role_required(Role.KEY_PERSON)
