@@ -66,3 +66,13 @@ def login(page, live_server, username: str, password: str) -> None:  # type: ign
     page.fill("#id_password", password)
     page.click("button[type=submit], form.form button")
     page.wait_for_load_state()
+
+
+@pytest.fixture(autouse=True)
+def vocabulary(transactional_db: None) -> None:
+    """Transactional tests flush the database after each test, data migrations included: load them again."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("sleutelnet.people.migrations.0002_vocabulary").load(apps, None)
