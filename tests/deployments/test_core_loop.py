@@ -107,3 +107,28 @@ def test_request_validation_names_the_field(world):
 def test_requester_of_other_organisation_cannot_file(world, other_world):
     with pytest.raises(NotAllowed):
         services.file_request(actor=other_world.requester, organisation=world.organisation, data=world.request_data())
+
+
+def test_partly_filled_request_closes_once_it_happened(world):
+    req = services.file_request(
+        actor=world.requester, organisation=world.organisation, data=world.request_data(key_persons_needed=2)
+    )
+    [a] = services.offer(actor=world.coordinator, request=req, key_persons=[world.key_person])
+    services.accept(actor=world.key_person_user, assignment=a)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.OPEN  # one of two
+    with clock.at(req.ends_at + dt.timedelta(hours=1)):
+        services.submit_report(
+            actor=world.key_person_user, assignment=a, data=report_data(date=timezone.localdate(req.starts_at))
+        )
+        services.approve_report(actor=world.coordinator, assignment=a)
+    req.refresh_from_db()
+    assert req.status == RequestStatus.CLOSED
+
+
+def test_consent_follows_the_clock(world):
+    world.newcomer.consent_given_on = timezone.localdate() + dt.timedelta(days=3)
+    world.newcomer.save()
+    assert not world.newcomer.has_consent
+    with clock.at(timezone.now() + dt.timedelta(days=4)):
+        assert world.newcomer.has_consent

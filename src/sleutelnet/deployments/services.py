@@ -457,8 +457,17 @@ def submit_report(*, actor: User, assignment: Assignment, data: ReportData) -> A
 
 
 def _close_if_done(req: Request) -> None:
+    """Close a request when every live assignment is approved and it is filled or its time has passed.
+
+    A request that got fewer key persons than asked for still closes once it has happened.
+    """
     live = req.assignments.exclude(status__in=("declined", "cancelled"))
-    if live.exists() and not live.exclude(status=AssignmentStatus.APPROVED).exists() and req.status == RequestStatus.FILLED:
+    happened = req.starts_at <= clock.now()
+    if (
+        live.exists()
+        and not live.exclude(status=AssignmentStatus.APPROVED).exists()
+        and (req.status == RequestStatus.FILLED or (req.status == RequestStatus.OPEN and happened))
+    ):
         req.status = RequestStatus.CLOSED
         req.save(update_fields=["status", "updated_at"])
         queue_mail(to=_requester(req), template="request_closed", context={"request": req})

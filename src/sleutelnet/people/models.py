@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sleutelnet.core.models import Municipality, PublicIdModel, Region, User
@@ -243,4 +242,6 @@ class Newcomer(PublicIdModel):
     @property
     def has_consent(self) -> bool:
         """Whether the newcomer agreed to support by a key person."""
-        return self.consent_given_on is not None and self.consent_given_on <= timezone.localdate()
+        from sleutelnet.core import clock
+
+        return self.consent_given_on is not None and self.consent_given_on <= clock.today()

@@ -1,0 +1,239 @@
+"""The demo region: loads through the services, once, the same every time, with working logins.
+
+Loading takes several seconds, so this module loads twice in all: the first load is rolled
+back after its fingerprint is taken, the second stays for the other tests (and is rolled back
+when the module ends).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from sleutelnet.core.models import Membership, Municipality, Organisation, Region, Role, User
+from sleutelnet.demo import data
+from sleutelnet.demo.region import LoadResult, demo_logins, format_logins, load_demo
+from sleutelnet.deployments.models import (
+    ActivityReport,
+    Assignment,
+    AssignmentStatus,
+    Request,
+    RequestStatus,
+)
+from sleutelnet.notifications.models import OutboxMessage, OutboxStatus
+from sleutelnet.people.models import KeyPerson, Newcomer
+
+
+def fingerprint() -> list[tuple[object, ...]]:
+    """What the demo holds, without timestamps or generated ids."""
+    rows: list[tuple[object, ...]] = []
+    requests = (
+        Request.objects.filter(region__name=data.REGION_NAME)
+        .select_related("language", "municipality", "organisation", "requested_by", "newcomer")
+        .prefetch_related("assignments__key_person", "assignments__report")
+    )
+    for r in requests.order_by("starts_at", "title"):
+        assignments = sorted(
+            (
+                a.key_person.full_name,
+                a.status,
+                a.decline_reason,
+                a.cancel_reason,
+                a.review_comment,
+                str(a.report.hours) if hasattr(a, "report") else "",
+                a.report.participants if hasattr(a, "report") else -1,
+            )
+            for a in r.assignments.all()
+        )
+        rows.append(
+            (
+                r.title,
+                r.status,
+                r.kind,
+                r.language.tag,
+                r.municipality.cbs_code,
+                r.organisation.name,
+                r.requested_by.username,
+                r.key_persons_needed,
+                r.cancel_reason,
+                r.newcomer.reference if r.newcomer else "",
+                tuple(assignments),
+            )
+        )
+    rows.sort()  # requests at the same moment with the same title: any database order is fine
+    for kp in KeyPerson.objects.filter(region__name=data.REGION_NAME).order_by("full_name"):
+        rows.append(
+            (kp.full_name, kp.status, kp.vog_valid_until, kp.user.username if kp.user else "")
+        )
+    for nc in Newcomer.objects.filter(region__name=data.REGION_NAME).order_by("reference"):
+        rows.append((nc.reference, nc.display_name, nc.municipality.name, nc.consent_given_on))
+    return rows
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Region,
+            Municipality,
+            Organisation,
+            User,
+            Membership,
+            KeyPerson,
+            Newcomer,
+            Request,
+            Assignment,
+            ActivityReport,
+            OutboxMessage,
+        )
+    }
+
+
+@dataclass
+class Loaded:
+    first: LoadResult
+    second: LoadResult
+    first_fingerprint: list[tuple[object, ...]]
+    second_fingerprint: list[tuple[object, ...]]
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker) -> Iterator[Loaded]:  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            first = load_demo()
+            first_fingerprint = fingerprint()
+            transaction.set_rollback(True)  # back to an empty database for the second load
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            second = load_demo()
+            yield Loaded(first, second, first_fingerprint, fingerprint())
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def test_loads_a_complete_region(demo: Loaded, db: None) -> None:
+    assert demo.first.created and demo.second.created
+    assert demo.second.skipped == []  # the services accepted every step of the history
+    region = Region.objects.get(name=data.REGION_NAME)
+    assert sorted(region.municipalities.values_list("cbs_code", flat=True)) == sorted(
+        ["GM0197", "GM1859", "GM1876", "GM0222", "GM1955", "GM1586", "GM1509", "GM0294"]
+    )
+    assert 12 <= region.organisations.count() <= 20
+    assert 20 <= KeyPerson.objects.filter(region=region).count() <= 30
+    assert 50 <= Newcomer.objects.filter(region=region).count() <= 70
+    requests = Request.objects.filter(region=region)
+    assert 150 <= requests.count() <= 250
+    assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
+    assignments = Assignment.objects.filter(request__region=region)
+    assert set(assignments.values_list("status", flat=True)) == set(AssignmentStatus.values)
+    assert requests.values("organisation").distinct().count() >= 8
+    assert requests.values("requested_by").distinct().count() >= 8
+
+
+def test_history_has_every_kind_of_work(demo: Loaded, db: None) -> None:
+    requests = Request.objects.filter(region__name=data.REGION_NAME)
+    now = timezone.now()
+    ahead = requests.filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=21))
+    assert 8 <= ahead.filter(status=RequestStatus.OPEN).count() <= 25  # the coordinator's queue
+    assert ahead.filter(status=RequestStatus.FILLED).exists()
+    assert requests.filter(status=RequestStatus.CANCELLED).exclude(cancel_reason="").count() >= 5
+    assert not requests.filter(status=RequestStatus.CANCELLED, cancel_reason="").exists()
+    assert requests.filter(needs_certified_interpreter=True).exists()
+    assert len(set(requests.values_list("kind", flat=True))) >= 6
+    assigned = Assignment.objects.filter(request__region__name=data.REGION_NAME)
+    assert not assigned.filter(status=AssignmentStatus.DECLINED, decline_reason="").exists()
+    assert (
+        assigned.filter(status=AssignmentStatus.ACCEPTED).exclude(review_comment="").exists()
+    )  # sent back
+    reach = ActivityReport.objects.filter(assignment__status=AssignmentStatus.APPROVED).aggregate(
+        hours=Sum("hours"),
+        participants=Sum("participants"),
+        little=Sum("participants_little_dutch"),
+        first=Sum("participants_first_contact"),
+    )
+    assert all(value and value > 0 for value in reach.values()), reach
+    roles_per_report = Counter(r.roles_used.count() for r in ActivityReport.objects.all())
+    assert (
+        sum(n for k, n in roles_per_report.items() if k >= 2) > sum(roles_per_report.values()) / 2
+    )
+    # The demo e-mail belongs to the past: nothing waits for the worker.
+    assert not OutboxMessage.objects.filter(status=OutboxStatus.PENDING).exists()
+
+
+def test_demo_key_person_has_work_waiting(demo: Loaded, db: None) -> None:
+    user = User.objects.get(username="sleutelpersoon")
+    kp = user.key_person
+    assert (
+        kp.full_name == data.DEMO_KEY_PERSON and kp.languages.filter(language__code="ti").exists()
+    )
+    now = timezone.now()
+    mine = Assignment.objects.filter(key_person=kp)
+    assert mine.filter(status=AssignmentStatus.OFFERED, request__starts_at__gt=now).count() >= 2
+    assert (
+        mine.filter(status=AssignmentStatus.ACCEPTED, request__starts_at__lt=now).count() >= 2
+    )  # to report
+    assert mine.filter(
+        status=AssignmentStatus.ACCEPTED, request__starts_at__gt=now
+    ).exists()  # agenda
+    assert mine.filter(status=AssignmentStatus.APPROVED).count() >= 5
+
+
+def test_second_load_changes_nothing(demo: Loaded, db: None) -> None:
+    before = counts()
+    result = load_demo()
+    assert not result.created
+    assert counts() == before
+
+
+def test_two_loads_give_the_same_data(demo: Loaded, db: None) -> None:
+    # (`db` keeps this test beside the others, so pytest-django's reordering cannot split the module)
+    assert demo.first_fingerprint == demo.second_fingerprint
+    assert demo.first.counts == demo.second.counts
+
+
+def test_every_login_works(demo: Loaded, db: None) -> None:
+    rows = demo_logins()
+    assert [r.username for r in rows] == [
+        "coordinator",
+        "requester",
+        "sleutelpersoon",
+        "beleid",
+        "admin",
+    ]
+    expected_role = {
+        "coordinator": Role.COORDINATOR,
+        "requester": Role.REQUESTER,
+        "sleutelpersoon": Role.KEY_PERSON,
+        "beleid": Role.POLICY_OFFICER,
+        "admin": Role.ADMINISTRATOR,
+    }
+    for row in rows:
+        user = authenticate(username=row.username, password=row.password)
+        assert user is not None, row.username
+        assert user.email.endswith("@example.org")
+        assert Membership.objects.filter(user=user, role=expected_role[row.username]).exists()
+    assert User.objects.get(username="admin").is_superuser
+    assert Membership.objects.get(user__username="requester").organisation is not None
+
+
+def test_command_prints_the_logins_when_the_region_exists(demo: Loaded, db: None) -> None:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    text = out.getvalue()
+    assert "already exists" in text
+    assert format_logins() in text
+    for row in demo_logins():
+        assert row.username in text
