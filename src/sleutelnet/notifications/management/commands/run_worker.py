@@ -30,7 +30,9 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write("Worker started: sending queued e-mail.")
         while not stopping:
-            close_old_connections()
+            if not options["once"]:
+                # A long-running worker must not keep a connection the database has dropped.
+                close_old_connections()
             try:
                 sent, failed = deliver_due()
             except Exception as exc:  # noqa: BLE001 - the worker keeps running when the database blinks
