@@ -36,9 +36,9 @@ run: install
 test: install-test
 	@bash scripts/test.sh
 
-## messages: update the Dutch/English translation files and compile them
+## messages: update the Dutch/English translation files (templates, e-mail .txt, Python) and compile them
 messages: install
-	cd src/sleutelnet && ../../$(SN) makemessages -l nl -l en --no-obsolete --ignore "*/tests/*" && ../../$(SN) compilemessages
+	cd src/sleutelnet && ../../$(SN) makemessages -l nl -l en --no-obsolete --extension html,txt,py --ignore "demo/*" && ../../$(SN) compilemessages
 
 ## openapi: regenerate the committed OpenAPI document
 openapi: install

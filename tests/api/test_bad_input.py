@@ -463,7 +463,7 @@ def test_messages_follow_accept_language(world, api):
     dutch = requester.post("/requests", {}, HTTP_ACCEPT_LANGUAGE="nl").json()
     english = requester.post("/requests", {}, HTTP_ACCEPT_LANGUAGE="en").json()
     reason = {p["name"]: p["reason"] for p in dutch["invalidParams"]}
-    assert reason["title"] == "Dit veld is vereist."
+    assert reason["title"] == "Vul dit veld in."
     assert {p["name"]: p["reason"] for p in english["invalidParams"]}[
         "title"
     ] == "This field is required."

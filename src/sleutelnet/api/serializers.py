@@ -341,6 +341,14 @@ class NewcomerSerializer(StrictSerializer):
     consent_method = f.StrictChoiceField(
         choices=ConsentMethod.choices, required=False, allow_blank=True, default=""
     )
+    excluded_key_persons = f.ref_list(
+        f.UUIDRefField(key_persons_for),
+        max_length=100,
+        required=False,
+        default=list,
+        help_text="UUIDs of key persons of the region who are never offered for this newcomer "
+        "(family, neighbours, a conflict). Matching treats them as a hard constraint.",
+    )
     has_consent = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
@@ -357,6 +365,7 @@ class NewcomerSerializer(StrictSerializer):
             consent_given_on=nc.consent_given_on,
             consent_scope=nc.consent_scope,
             consent_method=nc.consent_method,
+            excluded_key_persons=list(nc.excluded_key_persons.all()),
         )
 
     def newcomer_data(self, instance: Newcomer | None = None) -> NewcomerData:

@@ -6,52 +6,52 @@ in Dutch (or another language) through gettext.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 #: The seven roles of the Verwey-Jonker report (2020).
 ROLES: list[tuple[str, str]] = [
-    ("translator", N_("Translator")),
-    ("connector", N_("Connector")),
-    ("educator", N_("Educator")),
-    ("activator", N_("Activator")),
-    ("trust_builder", N_("Trust builder")),
-    ("role_model", N_("Role model")),
-    ("advisor", N_("Advisor")),
+    ("translator", gettext_noop("Translator")),
+    ("connector", gettext_noop("Connector")),
+    ("educator", gettext_noop("Educator")),
+    ("activator", gettext_noop("Activator")),
+    ("trust_builder", gettext_noop("Trust builder")),
+    ("role_model", gettext_noop("Role model")),
+    ("advisor", gettext_noop("Advisor")),
 ]
 
 #: Life domains (leefgebieden), a crosswalk of the broad intake, ZRM and the research.
 LIFE_DOMAINS: list[tuple[str, str]] = [
-    ("language", N_("Language and integration")),
-    ("work", N_("Work and participation")),
-    ("education", N_("Education")),
-    ("health", N_("Health")),
-    ("family", N_("Parenting and family")),
-    ("finances", N_("Finances")),
-    ("housing", N_("Housing")),
-    ("social", N_("Social network and wellbeing")),
-    ("legal", N_("Legal and residence")),
-    ("digital", N_("Digital skills")),
-    ("administration", N_("Letters and administration")),
-    ("safety", N_("Safety")),
-    ("other", N_("Other")),
+    ("language", gettext_noop("Language and integration")),
+    ("work", gettext_noop("Work and participation")),
+    ("education", gettext_noop("Education")),
+    ("health", gettext_noop("Health")),
+    ("family", gettext_noop("Parenting and family")),
+    ("finances", gettext_noop("Finances")),
+    ("housing", gettext_noop("Housing")),
+    ("social", gettext_noop("Social network and wellbeing")),
+    ("legal", gettext_noop("Legal and residence")),
+    ("digital", gettext_noop("Digital skills")),
+    ("administration", gettext_noop("Letters and administration")),
+    ("safety", gettext_noop("Safety")),
+    ("other", gettext_noop("Other")),
 ]
 
 #: Languages: (code, variant, English name, native name, direction).
 LANGUAGES: list[tuple[str, str, str, str, str]] = [
-    ("nl", "", N_("Dutch"), "Nederlands", "ltr"),
-    ("en", "", N_("English"), "English", "ltr"),
-    ("fr", "", N_("French"), "Français", "ltr"),
-    ("ar", "", N_("Arabic"), "العربية", "rtl"),
-    ("ar", "syrian", N_("Arabic (Syrian)"), "العربية الشامية", "rtl"),
-    ("ar", "yemeni", N_("Arabic (Yemeni)"), "العربية اليمنية", "rtl"),
-    ("ti", "", N_("Tigrinya"), "ትግርኛ", "ltr"),
-    ("am", "", N_("Amharic"), "አማርኛ", "ltr"),
-    ("tr", "", N_("Turkish"), "Türkçe", "ltr"),
-    ("fa", "", N_("Farsi"), "فارسی", "rtl"),
-    ("prs", "", N_("Dari"), "دری", "rtl"),
-    ("kmr", "", N_("Kurdish (Kurmanji)"), "Kurmancî", "ltr"),
-    ("ckb", "", N_("Kurdish (Sorani)"), "کوردی", "rtl"),
-    ("so", "", N_("Somali"), "Soomaali", "ltr"),
-    ("uk", "", N_("Ukrainian"), "Українська", "ltr"),
-    ("ru", "", N_("Russian"), "Русский", "ltr"),
+    ("nl", "", gettext_noop("Dutch"), "Nederlands", "ltr"),
+    ("en", "", gettext_noop("English"), "English", "ltr"),
+    ("fr", "", gettext_noop("French"), "Français", "ltr"),
+    ("ar", "", gettext_noop("Arabic"), "العربية", "rtl"),
+    ("ar", "syrian", gettext_noop("Arabic (Syrian)"), "العربية الشامية", "rtl"),
+    ("ar", "yemeni", gettext_noop("Arabic (Yemeni)"), "العربية اليمنية", "rtl"),
+    ("ti", "", gettext_noop("Tigrinya"), "ትግርኛ", "ltr"),
+    ("am", "", gettext_noop("Amharic"), "አማርኛ", "ltr"),
+    ("tr", "", gettext_noop("Turkish"), "Türkçe", "ltr"),
+    ("fa", "", gettext_noop("Farsi"), "فارسی", "rtl"),
+    ("prs", "", gettext_noop("Dari"), "دری", "rtl"),
+    ("kmr", "", gettext_noop("Kurdish (Kurmanji)"), "Kurmancî", "ltr"),
+    ("ckb", "", gettext_noop("Kurdish (Sorani)"), "کوردی", "rtl"),
+    ("so", "", gettext_noop("Somali"), "Soomaali", "ltr"),
+    ("uk", "", gettext_noop("Ukrainian"), "Українська", "ltr"),
+    ("ru", "", gettext_noop("Russian"), "Русский", "ltr"),
 ]
