@@ -15,6 +15,8 @@ PAGES = [
     ("queue", "/coordinator/", {"coordinator"}),
     ("coordinator request", "/coordinator/requests/{open_request}/", {"coordinator"}),
     ("approvals", "/coordinator/approvals/", {"coordinator"}),
+    ("plan", "/coordinator/plan/", {"coordinator"}),
+    ("import plan", "/coordinator/plan/import/", {"coordinator"}),
     ("key persons", "/coordinator/key-persons/", {"coordinator"}),
     ("new key person", "/coordinator/key-persons/new/", {"coordinator"}),
     ("key person", "/coordinator/key-persons/{key_person}/", {"coordinator"}),

@@ -76,8 +76,8 @@ def test_request_detail_shows_ranked_candidates_with_reasons_and_why_not(client,
     assert "Not possible" in html
     assert other.full_name in html
     assert "does not speak Tigrinya at level 3 or higher" in html  # why not
-    assert f'value="{world.key_person.uuid}"' in html
-    assert f'value="{other.uuid}"' not in html  # infeasible people cannot be ticked
+    assert f'name="key_persons" value="{world.key_person.uuid}"' in html
+    assert f'name="key_persons" value="{other.uuid}"' not in html  # infeasible people cannot be ticked
 
 
 def test_offer_creates_assignments_and_hides_them_from_candidates(client, world):
@@ -89,7 +89,7 @@ def test_offer_creates_assignments_and_hides_them_from_candidates(client, world)
     assert a.status == AssignmentStatus.OFFERED and a.match_reasons
     html = client.get(f"/coordinator/requests/{req.uuid}/").content.decode()
     assert "offered to 1 key person" in html
-    assert f'value="{world.key_person.uuid}"' not in html  # live on the request: no longer a candidate
+    assert f'name="key_persons" value="{world.key_person.uuid}"' not in html  # live on the request: no longer a candidate
     assert "Withdraw offer" in html
 
 

@@ -15,9 +15,11 @@ _TEMPLATES = {
     "knows_newcomer": gettext_lazy("knows this newcomer from earlier assignments"),
     "knows_organisation": gettext_lazy("worked for this organisation before"),
     "gender_match": gettext_lazy("matches the preferred gender"),
+    "dialect_match": gettext_lazy("speaks the requested dialect"),
     "load": gettext_lazy("%(used)s of %(capacity)s h used this month"),
     "not_active": gettext_lazy("status is not active"),
-    "excluded": gettext_lazy("already offered, or declined this request"),
+    "excluded": gettext_lazy("excluded for this newcomer, or already offered or declined this request"),
+    "excluded_newcomer": gettext_lazy("excluded for this newcomer (see the newcomer's record)"),
     "no_language": gettext_lazy("does not speak %(language)s at level %(min_level)s or higher"),
     "no_municipality": gettext_lazy("does not serve %(municipality)s"),
     "not_available": gettext_lazy("not available on %(day)s %(start)s-%(end)s"),
@@ -28,6 +30,30 @@ _TEMPLATES = {
     "over_capacity": gettext_lazy("only %(free)s h free this month, the request takes %(hours)s h"),
     "overlap": gettext_lazy("already busy at that time (%(other)s)"),
 }
+
+
+#: Why a request stays (partly) unfilled in a plan, by the planner's `binding` code.
+_UNFILLED = {
+    "no_municipality": gettext_lazy("nobody serves this municipality"),
+    "no_language": gettext_lazy("nobody who fits speaks the language well enough"),
+    "not_available": gettext_lazy("nobody who fits is available at that time"),
+    "no_role": gettext_lazy("nobody who fits has one of the requested roles"),
+    "not_active": gettext_lazy("the key persons who fit are not active"),
+    "excluded": gettext_lazy("the key persons who fit are excluded for this newcomer, or already offered or declined"),
+    "gender_mismatch": gettext_lazy("nobody who fits has the required gender"),
+    "no_vog": gettext_lazy("nobody who fits has a valid VOG"),
+    "over_capacity": gettext_lazy("the key persons who fit have too few hours left this month"),
+    "busy": gettext_lazy("the key persons who could come are needed for other requests at that time"),
+    "hours_used": gettext_lazy("the key persons who could come have too few hours left after this plan"),
+    "busy_or_hours": gettext_lazy("the key persons who could come are needed elsewhere or have too few hours left"),
+    "not_optimised": gettext_lazy("the planner stopped early; try again or offer by hand"),
+}
+
+
+def unfilled_text(binding: str) -> str:
+    """Why a request could not be filled, in the user's language (empty for an unknown code)."""
+    text = _UNFILLED.get(binding)
+    return str(text) if text is not None else ""
 
 
 class Explainer:

@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sleutelnet.core.models import Municipality, Organisation, User
+from sleutelnet.core import clock
+from sleutelnet.core.models import Municipality, Organisation, Region, User
 from sleutelnet.deployments.models import ChainLink, Request, RequestKind, RequestStatus, Urgency
 from sleutelnet.deployments.services import ReportData, RequestData
 from sleutelnet.people.forms import (
@@ -328,3 +329,111 @@ def adapt_request_filter_form(form: forms.Form, *, municipalities: QuerySet[Muni
 def local_day(moment: dt.datetime) -> dt.date:
     """The date of `moment` in Dutch local time."""
     return timezone.localtime(moment, LOCAL_TZ).date()
+
+
+class WhyNotForm(forms.Form):
+    """"Why not …?": choose any key person of the region to see every hard constraint they fail."""
+
+    why_not = forms.ChoiceField(
+        label=_("Key person"),
+        error_messages={
+            "required": _("Choose a key person."),
+            "invalid_choice": _("This is not a key person of this region. Choose one from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["why_not"].choices = [("", "–")] + choices  # type: ignore[attr-defined]
+
+
+class PlanPeriodForm(forms.Form):
+    """The period a coordinator plans: from a day (today or later) to at most 31 days after it."""
+
+    MAX_DAYS = 31
+    DEFAULT_DAYS = 7
+
+    region = forms.ModelChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), to_field_name="uuid", empty_label=None
+    )
+    start = forms.DateField(label=_("From"), widget=DateInput)
+    end = forms.DateField(label=_("Until"), widget=DateInput, help_text=_("At most 31 days after the start."))
+
+    def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        options = list(regions)
+        if len(options) > 1:
+            self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+            self.only_region = None
+        else:
+            del self.fields["region"]
+            self.only_region = options[0] if options else None
+
+    @classmethod
+    def defaults(cls, today: dt.date) -> dict[str, str]:
+        return {"start": today.isoformat(), "end": (today + dt.timedelta(days=cls.DEFAULT_DAYS)).isoformat()}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start is not None and start < clock.today():
+            self.add_error("start", _("Start today or later."))
+        if start is not None and end is not None:
+            if end < start:
+                self.add_error("end", _("The end must not be before the start."))
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("end", _("Plan at most 31 days at once."))
+        return data
+
+    def chosen_region(self) -> Region | None:
+        return self.cleaned_data.get("region") or self.only_region
+
+    def horizon(self) -> tuple[dt.datetime, dt.datetime]:
+        """From the start of the first day (not before now) to the end of the last day, Dutch time."""
+        start = dt.datetime.combine(self.cleaned_data["start"], dt.time(0), tzinfo=LOCAL_TZ)
+        end = dt.datetime.combine(self.cleaned_data["end"] + dt.timedelta(days=1), dt.time(0), tzinfo=LOCAL_TZ)
+        return max(start, clock.now().astimezone(LOCAL_TZ)), end
+
+
+class PlanImportForm(forms.Form):
+    """A plan file (plan.schema.json) to review; the shape is checked here, the ids by the view."""
+
+    MAX_BYTES = 5 * 1024 * 1024
+
+    plan = forms.FileField(
+        label=_("Plan file (JSON)"),
+        help_text=_("A plan in the format of docs/matching/plan.schema.json, at most 5 MB."),
+        error_messages={"required": _("Choose a file."), "empty": _("The file is empty.")},
+    )
+
+    def clean_plan(self) -> dict[str, Any]:
+        from sleutelnet.matching import io as matching_io
+
+        upload = self.cleaned_data["plan"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        raw = upload.read(self.MAX_BYTES + 1)
+        if len(raw) > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not text in UTF-8; export the plan as JSON.")) from None
+        try:
+            document = matching_io.plan_from_dict(matching_io.parse_json(text, "plan"))
+        except matching_io.InstanceError as exc:
+            shown = exc.messages[:10]
+            errors = [
+                forms.ValidationError(_("The file is not a valid plan: %(problem)s"), params={"problem": m})
+                for m in shown
+            ]
+            if len(exc.messages) > len(shown):
+                errors.append(
+                    forms.ValidationError(_("… and %(n)d more problems."), params={"n": len(exc.messages) - len(shown)})
+                )
+            raise forms.ValidationError(errors) from None
+        except RecursionError:
+            raise forms.ValidationError(
+                _("The file is not a valid plan: %(problem)s"), params={"problem": "nested too deeply"}
+            ) from None
+        return document

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
 from sleutelnet.core import clock
-from sleutelnet.deployments.models import ACTIVE_ASSIGNMENT_STATES, Assignment, Request
+from sleutelnet.core.models import Region
+from sleutelnet.deployments.models import (
+    ACTIVE_ASSIGNMENT_STATES,
+    Assignment,
+    Request,
+    RequestStatus,
+)
 from sleutelnet.matching import engine
 from sleutelnet.matching import types as m
 from sleutelnet.people.models import KeyPerson
@@ -43,11 +50,27 @@ def _windows(kp: KeyPerson, day_from: dt.date, day_to: dt.date) -> tuple[m.Windo
     return tuple(out)
 
 
-def engine_request(req: Request) -> m.Request:
-    """The engine's view of a request."""
+def newcomer_exclusions(req: Request) -> frozenset[str]:
+    """Key persons (uuids) the request's newcomer must never get: family, neighbours, a conflict.
+
+    Uses `newcomer__excluded_key_persons` when it was prefetched.
+    """
+    if not req.newcomer_id:
+        return frozenset()
+    return frozenset(str(kp.uuid) for kp in req.newcomer.excluded_key_persons.all())  # type: ignore[union-attr]
+
+
+def engine_request(req: Request, *, newcomer_excluded: frozenset[str] | None = None) -> m.Request:
+    """The engine's view of a request.
+
+    Excluded (a hard constraint): everyone who declined, was withdrawn from or already has this
+    request, and the key persons the newcomer's record names as never to offer
+    (`newcomer_excluded` when the caller already has them).
+    """
     excluded = frozenset(
         str(a.key_person.uuid) for a in req.assignments.all() if a.status in ("declined", "cancelled")
     ) | frozenset(str(a.key_person.uuid) for a in req.assignments.all() if a.status in ACTIVE_ASSIGNMENT_STATES)
+    excluded |= newcomer_excluded if newcomer_excluded is not None else newcomer_exclusions(req)
     return m.Request(
         id=str(req.uuid),
         municipality=req.municipality.cbs_code,
@@ -142,14 +165,29 @@ def candidates_for(
                 history_organisations=frozenset(history_orgs[kp.id]),
             )
         )
+    for_newcomer = newcomer_exclusions(req)
     ranked = engine.rank(
-        engine_request(req),
+        engine_request(req, newcomer_excluded=for_newcomer),
         engine_people,
         busy=busy,
         capacity_month=capacity_month,
         include_infeasible=include_infeasible,
     )
-    return [(by_uuid[c.key_person_id], c) for c in ranked]
+    return [(by_uuid[c.key_person_id], _name_newcomer_exclusion(c, for_newcomer)) for c in ranked]
+
+
+def _name_newcomer_exclusion(cand: m.Candidate, for_newcomer: frozenset[str]) -> m.Candidate:
+    """Say "excluded for this newcomer" instead of the engine's general "excluded" where we know it.
+
+    The engine has one exclusion rule; the adapter knows which exclusions come from the newcomer's
+    record, and names them with the Django-side code `excluded_newcomer` (see explain.py).
+    """
+    if cand.key_person_id not in for_newcomer:
+        return cand
+    return dataclasses.replace(
+        cand,
+        violations=tuple(m.Reason("excluded_newcomer") if r.code == "excluded" else r for r in cand.violations),
+    )
 
 
 def check_feasible(req: Request, kp: KeyPerson) -> list[m.Reason]:
@@ -158,3 +196,188 @@ def check_feasible(req: Request, kp: KeyPerson) -> list[m.Reason]:
     if not ranked:  # another region: the caller checks regions first, this is a safety net
         return [m.Reason("no_municipality", {"municipality": req.municipality.cbs_code})]
     return list(ranked[0][1].violations)
+
+
+# --- planning a period -----------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class PlanningProblem:
+    """A region's open requests of a period as the engine's `Instance`, with the records behind its ids.
+
+    Ids in the instance: requests and key persons by uuid, municipalities by CBS code, newcomers
+    and organisations by uuid. `capacity_month` is each key person's monthly capacity (for the
+    "h used this month" reason); `newcomer_excluded` maps a request id to the key persons its
+    newcomer's record excludes.
+    """
+
+    instance: m.Instance
+    requests: dict[str, Request]
+    key_persons: dict[str, KeyPerson]
+    capacity_month: dict[str, float]
+    newcomer_excluded: dict[str, frozenset[str]]
+
+    def engine_key_person(self, key_person_id: str) -> m.KeyPerson | None:
+        return next((kp for kp in self.instance.key_persons if kp.id == key_person_id), None)
+
+    def engine_request(self, request_id: str) -> m.Request | None:
+        return next((rq for rq in self.instance.requests if rq.id == request_id), None)
+
+
+def _months(start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The calendar months (local time) that [start, end) touches."""
+    out = []
+    month_start, month_end = _month_bounds(start)
+    while month_start < end:
+        out.append((month_start, month_end))
+        month_start, month_end = _month_bounds(month_end)
+    return out
+
+
+def _free_windows(
+    windows: tuple[m.Window, ...], busy: list[tuple[dt.datetime, dt.datetime]], horizon: m.Window
+) -> tuple[m.Window, ...]:
+    """`windows` inside the horizon, minus the periods in `busy` (touching is no overlap)."""
+    out: list[m.Window] = []
+    for w in windows:
+        pieces = [(max(w.start, horizon.start), min(w.end, horizon.end))]
+        for b_start, b_end in busy:
+            cut = []
+            for s, e in pieces:
+                if b_end <= s or e <= b_start:
+                    cut.append((s, e))
+                    continue
+                if s < b_start:
+                    cut.append((s, b_start))
+                if b_end < e:
+                    cut.append((b_end, e))
+            pieces = cut
+        out.extend(m.Window(s, e) for s, e in pieces if s < e)
+    return tuple(out)
+
+
+def region_instance(region: Region, start: dt.datetime, end: dt.datetime) -> PlanningProblem:
+    """The planning problem of `region` for requests that start in [start, end): ONE adapter, fixed queries.
+
+    * requests: OPEN, starting in the period, that still need key persons: `key_persons_needed`
+      minus the live assignments (offered, accepted, reported, approved); requests that need
+      nobody more are left out;
+    * key persons: all of the region's (the engine refuses the inactive ones, with a reason);
+      availability: the weekly pattern over the horizon minus exceptions, minus the time of
+      their live assignments (offered ones included: an open offer holds the time);
+    * capacity_hours: the monthly capacity minus the hours already planned, in the month that
+      has the least left of the months the period touches. The engine has one number for the
+      whole horizon; taking the tightest month never overbooks any month (for a period inside
+      one month it is exact);
+    * history (continuity) and load (last 30 days) as in `candidates_for`;
+    * excluded per request: who declined, was withdrawn or already has it, plus the newcomer's
+      exclusions.
+
+    The horizon is [start, end), widened to the end of the last request.
+    """
+    requests = list(
+        Request.objects.filter(
+            region=region, status=RequestStatus.OPEN, starts_at__gte=start, starts_at__lt=end
+        )
+        .select_related("municipality", "language", "organisation", "newcomer")
+        .prefetch_related(
+            "roles",
+            "life_domains",
+            "newcomer__excluded_key_persons",
+            Prefetch("assignments", queryset=Assignment.objects.select_related("key_person")),
+        )
+        .order_by("starts_at", "id")
+    )
+    horizon_end = max([end] + [r.ends_at for r in requests])
+    horizon = m.Window(timezone.localtime(start), timezone.localtime(horizon_end))
+    people = list(
+        KeyPerson.objects.filter(region=region)
+        .prefetch_related("languages__language", "roles", "life_domains", "municipalities", "availability", "unavailable")
+        .order_by("id")
+    )
+    now = clock.now()
+    months = _months(horizon.start, horizon.end)
+    first_month, last_month = months[0][0], months[-1][1]
+
+    # Planned hours per month and busy periods, from the live assignments (one query).
+    planned: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for kp_id, starts_at, ends_at in Assignment.objects.filter(
+        key_person__region=region,
+        status__in=ACTIVE_ASSIGNMENT_STATES,
+        request__starts_at__lt=last_month,
+        request__ends_at__gt=first_month,
+    ).values_list("key_person_id", "request__starts_at", "request__ends_at"):
+        hours = Decimal((ends_at - starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))
+        for i, (m_start, m_end) in enumerate(months):
+            if starts_at < m_end and ends_at > m_start:
+                planned[(kp_id, i)] += hours
+        if starts_at < horizon.end and ends_at > horizon.start:
+            busy[kp_id].append((timezone.localtime(starts_at), timezone.localtime(ends_at)))
+
+    load = dict(
+        Assignment.objects.filter(
+            key_person__region=region,
+            status__in=("reported", "approved"),
+            report__date__gte=(now - dt.timedelta(days=30)).date(),
+        )
+        .values_list("key_person_id")
+        .annotate(h=Sum("report__hours"))
+    )
+    history_newcomers: dict[int, set[str]] = defaultdict(set)
+    history_orgs: dict[int, set[str]] = defaultdict(set)
+    for kp_id, nc_uuid, org_uuid in Assignment.objects.filter(
+        key_person__region=region, status__in=("reported", "approved")
+    ).values_list("key_person_id", "request__newcomer__uuid", "request__organisation__uuid"):
+        if nc_uuid:
+            history_newcomers[kp_id].add(str(nc_uuid))
+        history_orgs[kp_id].add(str(org_uuid))
+
+    day_from, day_to = horizon.start.date(), horizon.end.date()
+    engine_people = []
+    capacity_month: dict[str, float] = {}
+    for kp in people:
+        cap = float(kp.capacity_hours_per_month)
+        capacity_month[str(kp.uuid)] = cap
+        free = min(cap - float(planned[(kp.id, i)]) for i in range(len(months)))
+        engine_people.append(
+            m.KeyPerson(
+                id=str(kp.uuid),
+                name=kp.full_name,
+                status=kp.status,
+                languages={kl.language.tag: kl.level for kl in kp.languages.all()},
+                roles=frozenset(r.code for r in kp.roles.all()),
+                life_domains=frozenset(d.code for d in kp.life_domains.all()),
+                municipalities=frozenset(mu.cbs_code for mu in kp.municipalities.all()),
+                availability=_free_windows(_windows(kp, day_from, day_to), sorted(busy[kp.id]), horizon),
+                capacity_hours=max(free, 0.0),
+                gender=kp.gender or None,
+                vog_valid_until=kp.vog_valid_until,
+                load_hours_last_30d=float(load.get(kp.id) or 0),
+                history_newcomers=frozenset(history_newcomers[kp.id]),
+                history_organisations=frozenset(history_orgs[kp.id]),
+            )
+        )
+
+    engine_requests = []
+    by_request: dict[str, Request] = {}
+    newcomer_excluded: dict[str, frozenset[str]] = {}
+    for req in requests:
+        live = sum(1 for a in req.assignments.all() if a.status in ACTIVE_ASSIGNMENT_STATES)
+        still_needed = req.key_persons_needed - live
+        if still_needed <= 0:
+            continue
+        for_newcomer = newcomer_exclusions(req)
+        engine_requests.append(
+            dataclasses.replace(engine_request(req, newcomer_excluded=for_newcomer), key_persons_needed=still_needed)
+        )
+        by_request[str(req.uuid)] = req
+        newcomer_excluded[str(req.uuid)] = for_newcomer
+
+    return PlanningProblem(
+        instance=m.Instance(horizon=horizon, key_persons=tuple(engine_people), requests=tuple(engine_requests)),
+        requests=by_request,
+        key_persons={str(kp.uuid): kp for kp in people},
+        capacity_month=capacity_month,
+        newcomer_excluded=newcomer_excluded,
+    )

@@ -304,6 +304,38 @@ def offer(*, actor: User, request: Request, key_persons: Iterable[KeyPerson]) ->
     return created
 
 
+@dataclass
+class OfferOutcome:
+    """What became of one request of a batch of offers: the assignments made, or why none were."""
+
+    request: Request
+    key_persons: list[KeyPerson]
+    assignments: list[Assignment] = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def sent(self) -> bool:
+        return not self.error
+
+
+def offer_plan(*, actor: User, proposals: Sequence[tuple[Request, Sequence[KeyPerson]]]) -> list[OfferOutcome]:
+    """Offer several requests at once (a planned week), each request in its own transaction.
+
+    Every request goes through `offer`, which checks the role and re-checks every hard
+    constraint. A request it refuses (a swap that is not possible, a request filled meanwhile)
+    gets no assignment at all and says why; the other requests still go through.
+    """
+    outcomes = []
+    for req, people in proposals:
+        try:
+            made = offer(actor=actor, request=req, key_persons=people)
+        except DomainError as exc:
+            outcomes.append(OfferOutcome(req, list(people), error=str(exc.message)))
+        else:
+            outcomes.append(OfferOutcome(req, list(people), assignments=made))
+    return outcomes
+
+
 @transaction.atomic
 def accept(*, actor: User, assignment: Assignment) -> Assignment:
     """The key person accepts an offer; the requester learns who comes."""

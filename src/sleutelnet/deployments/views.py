@@ -7,24 +7,31 @@ is shown on the field it names and the user's input is kept.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from sleutelnet.core import clock
 from sleutelnet.core.exceptions import DomainError
-from sleutelnet.core.models import Role
-from sleutelnet.core.selectors import municipalities_for, organisation_ids, organisations_for, region_ids
-from sleutelnet.deployments import services
+from sleutelnet.core.models import Region, Role
+from sleutelnet.core.selectors import municipalities_for, organisation_ids, organisations_for, region_ids, regions_for
+from sleutelnet.deployments import planning, services
 from sleutelnet.deployments.explain import Explainer
 from sleutelnet.deployments.filters import RequestFilter
 from sleutelnet.deployments.forms import (
@@ -32,13 +39,16 @@ from sleutelnet.deployments.forms import (
     REQUEST_FIELD_MAP,
     CommentForm,
     OfferForm,
+    PlanImportForm,
+    PlanPeriodForm,
     ReportForm,
     RequestForm,
+    WhyNotForm,
     adapt_request_filter_form,
     local_day,
     report_languages,
 )
-from sleutelnet.deployments.matching import candidates_for
+from sleutelnet.deployments.matching import candidates_for, region_instance
 from sleutelnet.deployments.models import (
     ACTIVE_ASSIGNMENT_STATES,
     CONFIRMED_ASSIGNMENT_STATES,
@@ -53,7 +63,9 @@ from sleutelnet.deployments.selectors import (
     reports_awaiting_approval,
     requests_for,
 )
+from sleutelnet.matching import io as matching_io
 from sleutelnet.people.models import KeyPerson
+from sleutelnet.people.selectors import key_persons_for
 from sleutelnet.web.decorators import own_key_person, role_required
 from sleutelnet.web.forms import ReasonForm, attach_domain_error
 from sleutelnet.web.pagination import paginate
@@ -162,6 +174,7 @@ def _render_coordinator_request(
         if a.status in (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED):
             form = bound_assignment[1] if bound_assignment and bound_assignment[0] == a.id else _reason_form(a)
         rows.append((a, form))
+    why_not_form, why_not = _why_not(request, req)
     context = {
         "req": req,
         "assignment_rows": rows,
@@ -171,8 +184,45 @@ def _render_coordinator_request(
         "offer_form": offer_form or OfferForm(choices=_offer_choices(feasible)),
         "cancel_form": cancel_form or ReasonForm(auto_id="id_cancel_%s"),
         "can_cancel": req.status in (RequestStatus.OPEN, RequestStatus.FILLED),
+        "why_not_form": why_not_form,
+        "why_not": why_not,
     }
-    return render(request, "deployments/coordinator_request.html", context)
+    status = 400 if why_not_form.is_bound and not why_not_form.is_valid() and request.method == "GET" else 200
+    return render(request, "deployments/coordinator_request.html", context, status=status)
+
+
+@dataclass
+class WhyNot:
+    """One key person checked against one request: every hard constraint failed, or the reasons."""
+
+    key_person: KeyPerson
+    weight: float
+    reasons: list[str]
+    violations: list[str]
+
+
+def _why_not(request: HttpRequest, req: Request) -> tuple[WhyNotForm, WhyNot | None]:
+    """The "Why not …?" search: any key person of the request's region, checked by the engine."""
+    region_people = key_persons_for(request.user).filter(region_id=req.region_id)  # type: ignore[arg-type]
+    choices = [
+        (str(uuid), name) for uuid, name in region_people.order_by("full_name", "id").values_list("uuid", "full_name")
+    ]
+    bound = request.method == "GET" and "why_not" in request.GET
+    form = WhyNotForm(request.GET if bound else None, choices=choices, auto_id="id_why_%s")
+    if not bound or not form.is_valid():
+        return form, None
+    kp = get_object_or_404(region_people.prefetch_related(None), uuid=form.cleaned_data["why_not"])
+    ranked = candidates_for(req, only=kp)
+    if not ranked:  # pragma: no cover - the form offers only the request's region
+        raise Http404
+    cand = ranked[0][1]
+    explain = Explainer()
+    return form, WhyNot(
+        key_person=kp,
+        weight=cand.weight,
+        reasons=[explain(r) for r in cand.reasons],
+        violations=[explain(r) for r in cand.violations],
+    )
 
 
 def _coordinator_request_or_404(request: HttpRequest, uuid: UUID) -> Request:
@@ -182,7 +232,14 @@ def _coordinator_request_or_404(request: HttpRequest, uuid: UUID) -> Request:
 @role_required(Role.COORDINATOR)
 def coordinator_request(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A request with its assignments and the ranked candidates (why, and why not)."""
-    return _render_coordinator_request(request, _coordinator_request_or_404(request, uuid))
+    req = _coordinator_request_or_404(request, uuid)
+    if request.htmx and "why_not" in request.GET:  # type: ignore[attr-defined]
+        form, why_not = _why_not(request, req)  # only the "Why not …?" section, in place
+        response = render(request, "deployments/_why_not.html", {"req": req, "why_not_form": form, "why_not": why_not})
+    else:
+        response = _render_coordinator_request(request, req)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @role_required(Role.COORDINATOR)
@@ -254,6 +311,205 @@ def coordinator_cancel_assignment(request: HttpRequest, uuid: UUID) -> HttpRespo
             )
             return redirect("deployments:coordinator_request", uuid=req.uuid)
     return _render_coordinator_request(request, req, bound_assignment=(assignment.id, form))
+
+
+# --- coordinator: planning a period ---------------------------------------------------------
+
+#: At most this many proposal lines are read from one "Send the offers" form.
+MAX_PLAN_LINES = 1000
+
+
+def _coordinator_regions(request: HttpRequest) -> QuerySet[Region]:
+    return regions_for(request.user).filter(id__in=region_ids(request.user, Role.COORDINATOR)).order_by("name", "id")  # type: ignore[arg-type]
+
+
+def _period_form(request: HttpRequest, source: Any) -> PlanPeriodForm:
+    """The period from `source` (GET or POST), today to a week ahead for what is missing."""
+    data = source.copy()
+    for key, value in PlanPeriodForm.defaults(clock.today()).items():
+        if key not in data:
+            data[key] = value
+    regions = _coordinator_regions(request)
+    if "region" not in data:  # coordinators of several regions start with the first one
+        first = regions.first()
+        if first is not None:
+            data["region"] = str(first.uuid)
+    return PlanPeriodForm(data, regions=regions)
+
+
+def _plan_page(request: HttpRequest, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    context.setdefault("import_form", PlanImportForm())
+    context.setdefault("max_lines", MAX_PLAN_LINES)
+    return render(request, "deployments/plan.html", context, status=status)
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_plan(request: HttpRequest) -> HttpResponse:
+    """"Plan the week": the engine's proposal for the region's open requests of a period."""
+    form = _period_form(request, request.GET)
+    if not form.is_valid():
+        return _plan_page(request, {"form": form}, status=400)
+    region = form.chosen_region()
+    if region is None:  # pragma: no cover - role_required lets only coordinators in
+        raise PermissionDenied
+    start, end = form.horizon()
+    problem = region_instance(region, start, end)
+    review = planning.propose(problem)
+    fields = _period_fields(form)
+    context = {"form": form, "review": review, "start": start, "until": form.cleaned_data["end"], "region": region}
+    return _plan_page(request, {**context, "period_fields": fields, "period_query": urlencode(fields)})
+
+
+def _period_fields(form: PlanPeriodForm) -> list[tuple[str, str]]:
+    """A valid period as (name, value) pairs: for the export link and the send form."""
+    fields = [("start", form.cleaned_data["start"].isoformat()), ("end", form.cleaned_data["end"].isoformat())]
+    if form.cleaned_data.get("region") is not None:
+        fields.append(("region", str(form.cleaned_data["region"].uuid)))
+    return fields
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_plan_export(request: HttpRequest) -> HttpResponse:
+    """The planning problem of a period as an instance file (docs/matching/instance.schema.json)."""
+    form = _period_form(request, request.GET)
+    if not form.is_valid():
+        return _plan_page(request, {"form": form}, status=400)
+    region = form.chosen_region()
+    if region is None:  # pragma: no cover - role_required lets only coordinators in
+        raise PermissionDenied
+    start, end = form.horizon()
+    problem = region_instance(region, start, end)
+    body = json.dumps(matching_io.instance_to_dict(problem.instance), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    name = f"sleutelnet-instance-{form.cleaned_data['start']:%Y-%m-%d}-{form.cleaned_data['end']:%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_plan_import(request: HttpRequest) -> HttpResponse:
+    """Upload a plan file (plan.schema.json) and review its assignments like the engine's own proposal."""
+    if request.method != "POST":
+        return render(request, "deployments/plan_import.html", {"import_form": PlanImportForm()})
+    form = PlanImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        document = form.cleaned_data["plan"]
+        request_ids, people_ids = planning.plan_ids(document)
+        requests = {
+            str(r.uuid): r
+            for r in _coordinator_requests(request).filter(uuid__in=_uuids(request_ids)).prefetch_related(None)
+        }
+        people = {
+            str(kp.uuid): kp
+            for kp in key_persons_for(request.user)  # type: ignore[arg-type]
+            .filter(region_id__in=region_ids(request.user, Role.COORDINATOR), uuid__in=_uuids(people_ids))  # type: ignore[arg-type]
+            .prefetch_related(None)
+        }
+        problems = planning.unknown_ids(document, requests, people)
+        regions = {r.region_id for r in requests.values()} | {kp.region_id for kp in people.values()}
+        if not problems and len(regions) > 1:
+            problems.append(_("A plan covers one region; this one names requests or key persons of several regions."))
+        if not problems and not document["assignments"]:
+            problems.append(_("The plan proposes no assignments."))
+        if problems:
+            for message in problems[:10]:
+                form.add_error("plan", message)
+            if len(problems) > 10:
+                form.add_error("plan", _("… and %(n)d more problems.") % {"n": len(problems) - 10})
+        else:
+            region = _coordinator_regions(request).get(id=regions.pop())
+            planned = [requests[a["request"]] for a in document["assignments"]]
+            start = max(min(r.starts_at for r in planned), clock.now())
+            end = max(max(r.starts_at for r in planned) + dt.timedelta(seconds=1), start)
+            problem = region_instance(region, start, end)
+            review = planning.review_imported(problem, document, requests)
+            until = timezone.localtime(max(r.starts_at for r in planned)).date()
+            return _plan_page(request, {"review": review, "imported": True, "region": region, "start": start, "until": until})
+    return render(request, "deployments/plan_import.html", {"import_form": form}, status=400)
+
+
+def _uuids(values: set[str]) -> list[UUID]:
+    """The values that are UUIDs (the others cannot name a record)."""
+    out = []
+    for value in values:
+        try:
+            out.append(UUID(value))
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return out
+
+
+def _when(req: Request) -> str:
+    return date_format(timezone.localtime(req.starts_at), "SHORT_DATETIME_FORMAT")
+
+
+@role_required(Role.COORDINATOR)
+@require_POST
+def coordinator_plan_send(request: HttpRequest) -> HttpResponse:
+    """Send the ticked proposals as offers: each request in its own transaction, reported per request."""
+    pairs: list[tuple[str, str]] = []
+    incomplete = 0
+    for line in request.POST.getlist("send")[:MAX_PLAN_LINES]:
+        req_id, kp_id = request.POST.get(f"request-{line}", ""), request.POST.get(f"key_person-{line}", "")
+        if not _uuids({req_id}) or not _uuids({kp_id}):
+            incomplete += 1
+            continue
+        pairs.append((str(UUID(req_id)), str(UUID(kp_id))))
+    requests = {
+        str(r.uuid): r
+        for r in _coordinator_requests(request).filter(uuid__in=_uuids({p[0] for p in pairs})).prefetch_related(None)
+    }
+    people = {
+        str(kp.uuid): kp
+        for kp in key_persons_for(request.user)  # type: ignore[arg-type]
+        .filter(region_id__in=region_ids(request.user, Role.COORDINATOR), uuid__in=_uuids({p[1] for p in pairs}))  # type: ignore[arg-type]
+        .prefetch_related(None)
+    }
+    chosen: dict[str, list[KeyPerson]] = {}
+    refused: dict[str, str] = {}
+    for req_id, kp_id in pairs:
+        if req_id not in requests:
+            incomplete += 1
+            continue
+        kp = people.get(kp_id)
+        if kp is None or kp.region_id != requests[req_id].region_id:
+            refused[req_id] = _("A chosen key person is not known in this region.")
+            continue
+        people_of_request = chosen.setdefault(req_id, [])
+        if kp not in people_of_request:
+            people_of_request.append(kp)
+    if incomplete:
+        messages.error(
+            request,
+            ngettext(
+                "%(n)d line named a request or key person that is unknown to you; it was skipped.",
+                "%(n)d lines named a request or key person that is unknown to you; they were skipped.",
+                incomplete,
+            )
+            % {"n": incomplete},
+        )
+    proposals = [(requests[r], people) for r, people in chosen.items() if r not in refused]
+    proposals.sort(key=lambda p: (p[0].starts_at, p[0].id))
+    for req_id, why in refused.items():
+        req = requests[req_id]
+        messages.error(
+            request,
+            _("%(request)s (%(when)s): nothing was offered. %(why)s") % {"request": req.title, "when": _when(req), "why": why},
+        )
+    if not proposals and not refused and not incomplete:
+        messages.info(request, _("No proposal was ticked; nothing was sent."))
+    for outcome in services.offer_plan(actor=request.user, proposals=proposals):  # type: ignore[arg-type]
+        values = {"request": outcome.request.title, "when": _when(outcome.request)}
+        if outcome.sent:
+            names = ", ".join(a.key_person.full_name for a in outcome.assignments)
+            messages.success(request, _("%(request)s (%(when)s): offered to %(names)s.") % {**values, "names": names})
+        else:
+            messages.error(request, _("%(request)s (%(when)s): nothing was offered. %(why)s") % {**values, "why": outcome.error})
+    target = reverse("deployments:coordinator_plan")
+    period = _period_form(request, request.POST)
+    if "start" in request.POST and period.is_valid():
+        target += "?" + urlencode(_period_fields(period))
+    return redirect(target)
 
 
 # --- coordinator: approving reports ---------------------------------------------------------

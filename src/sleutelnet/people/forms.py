@@ -343,12 +343,28 @@ class NewcomerForm(forms.Form):
     consent_method = forms.ChoiceField(
         label=_("Consent recorded as"), choices=[("", "–")] + list(ConsentMethod.choices), required=False
     )
+    excluded_key_persons = forms.ModelMultipleChoiceField(
+        label=_("Key persons never to offer for this newcomer"),
+        queryset=KeyPerson.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Family, neighbours or a conflict: matching never proposes these key persons for this newcomer."),
+        error_messages={"invalid_choice": _("%(value)s is not a key person of your region. Reload the page and choose again.")},
+    )
 
     def __init__(
-        self, *args: Any, regions: QuerySet[Region] | None = None, municipalities: QuerySet[Municipality], **kwargs: Any
+        self,
+        *args: Any,
+        regions: QuerySet[Region] | None = None,
+        municipalities: QuerySet[Municipality],
+        key_persons: QuerySet[KeyPerson] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+        if key_persons is not None:
+            self.fields["excluded_key_persons"].queryset = key_persons  # type: ignore[attr-defined]
         self.only_region = _region_field(self, regions)
 
     def clean_reference(self) -> str:
@@ -369,6 +385,7 @@ class NewcomerForm(forms.Form):
             "consent_given_on": nc.consent_given_on,
             "consent_scope": nc.consent_scope,
             "consent_method": nc.consent_method,
+            "excluded_key_persons": list(nc.excluded_key_persons.all()),
         }
 
     def chosen_region(self) -> Region | None:
@@ -386,4 +403,5 @@ class NewcomerForm(forms.Form):
             consent_given_on=d.get("consent_given_on"),
             consent_scope=d.get("consent_scope") or "",
             consent_method=d.get("consent_method") or "",
+            excluded_key_persons=list(d.get("excluded_key_persons") or []),
         )

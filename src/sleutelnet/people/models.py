@@ -229,6 +229,13 @@ class Newcomer(PublicIdModel):
     consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
     consent_scope = models.CharField(_("consent covers"), max_length=300, blank=True)
     consent_method = models.CharField(_("consent recorded as"), max_length=16, choices=ConsentMethod.choices, blank=True)
+    excluded_key_persons = models.ManyToManyField(
+        KeyPerson,
+        blank=True,
+        related_name="excluded_for_newcomers",
+        verbose_name=_("key persons never to offer"),
+        help_text=_("Family, neighbours or a conflict: these key persons are never offered for this newcomer."),
+    )
 
     class Meta:
         ordering = ["reference"]

@@ -31,7 +31,7 @@ def newcomers_for(user: User) -> QuerySet[Newcomer]:
     return (
         Newcomer.objects.filter(region_id__in=region_ids(user, Role.COORDINATOR))
         .select_related("municipality")
-        .prefetch_related("languages")
+        .prefetch_related("languages", "excluded_key_persons")
     )
 
 

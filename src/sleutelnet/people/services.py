@@ -61,6 +61,7 @@ class NewcomerData:
     consent_given_on: dt.date | None = None
     consent_scope: str = ""
     consent_method: str = ""
+    excluded_key_persons: Sequence[KeyPerson] = field(default_factory=list)
 
 
 def _coordinator(actor: User, region: Region) -> None:
@@ -193,6 +194,9 @@ def _validate_newcomer(data: NewcomerData, region: Region, existing: Newcomer | 
         if not data.consent_scope.strip():
             raise DomainError(_("Say what the consent covers."), field="consent_scope")
     _text(data.consent_scope, "consent_scope", 300)
+    for kp in data.excluded_key_persons:
+        if kp.region_id != region.id:
+            raise DomainError(_("Choose key persons of your region."), field="excluded_key_persons")
 
 
 def _apply_newcomer(nc: Newcomer, data: NewcomerData) -> Newcomer:
@@ -206,6 +210,7 @@ def _apply_newcomer(nc: Newcomer, data: NewcomerData) -> Newcomer:
     nc.consent_method = data.consent_method if data.consent_given_on else ""
     nc.save()
     nc.languages.set(data.languages)
+    nc.excluded_key_persons.set(data.excluded_key_persons)
     return nc
 
 

@@ -195,7 +195,8 @@ def newcomer_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A newcomer's record, consent and the requests about them."""
     nc = get_object_or_404(newcomers_for(request.user), uuid=uuid)  # type: ignore[arg-type]
     related = requests_for(request.user).filter(newcomer=nc).order_by("-starts_at")  # type: ignore[arg-type]
-    return render(request, "people/newcomer_detail.html", {"nc": nc, "related": related})
+    excluded = nc.excluded_key_persons.order_by("full_name", "id")
+    return render(request, "people/newcomer_detail.html", {"nc": nc, "related": related, "excluded": excluded})
 
 
 def _newcomer_form_page(request: HttpRequest, nc: Newcomer | None) -> HttpResponse:
@@ -203,11 +204,15 @@ def _newcomer_form_page(request: HttpRequest, nc: Newcomer | None) -> HttpRespon
     municipalities = _coordinator_municipalities(request)
     if nc is not None:
         municipalities = municipalities.filter(region_id=nc.region_id)
+    key_persons = _region_key_persons(request).prefetch_related(None).select_related(None).order_by("full_name", "id")
+    if nc is not None:
+        key_persons = key_persons.filter(region_id=nc.region_id)
     form = NewcomerForm(
         post,
         initial=NewcomerForm.initial_from(nc) if nc is not None else None,
         regions=_coordinator_regions(request) if nc is None else None,
         municipalities=municipalities,
+        key_persons=key_persons,
     )
     if post is not None and form.is_valid():
         try:
