@@ -6,6 +6,7 @@ and production (`SLEUTELNET_MODE=production`), which refuses to start insecure.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -174,7 +175,7 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sleutelnet <noreply@sleutelnet.localhost>")
-SITE_URL = env_str("SITE_URL", "http://localhost:8000")
+SITE_URL = env_str("SITE_URL", f"http://localhost:{os.environ.get('PORT', '8000')}")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["sleutelnet.api.authentication.BearerTokenAuthentication"],
