@@ -60,6 +60,34 @@ def newcomer_exclusions(req: Request) -> frozenset[str]:
     return frozenset(str(kp.uuid) for kp in req.newcomer.excluded_key_persons.all())  # type: ignore[union-attr]
 
 
+def _engine_key_person(
+    kp: KeyPerson,
+    *,
+    availability: tuple[m.Window, ...],
+    capacity_hours: float,
+    load_hours: float,
+    newcomers: set[str],
+    organisations: set[str],
+) -> m.KeyPerson:
+    """The engine's view of a key person (prefetched languages, roles, domains, municipalities)."""
+    return m.KeyPerson(
+        id=str(kp.uuid),
+        name=kp.full_name,
+        status=kp.status,
+        languages={kl.language.tag: kl.level for kl in kp.languages.all()},
+        roles=frozenset(r.code for r in kp.roles.all()),
+        life_domains=frozenset(d.code for d in kp.life_domains.all()),
+        municipalities=frozenset(mu.cbs_code for mu in kp.municipalities.all()),
+        availability=availability,
+        capacity_hours=max(capacity_hours, 0.0),
+        gender=kp.gender or None,
+        vog_valid_until=kp.vog_valid_until,
+        load_hours_last_30d=load_hours,
+        history_newcomers=frozenset(newcomers),
+        history_organisations=frozenset(organisations),
+    )
+
+
 def engine_request(req: Request, *, newcomer_excluded: frozenset[str] | None = None) -> m.Request:
     """The engine's view of a request.
 
@@ -148,21 +176,13 @@ def candidates_for(
         cap = float(kp.capacity_hours_per_month)
         capacity_month[str(kp.uuid)] = cap
         engine_people.append(
-            m.KeyPerson(
-                id=str(kp.uuid),
-                name=kp.full_name,
-                status=kp.status,
-                languages={kl.language.tag: kl.level for kl in kp.languages.all()},
-                roles=frozenset(r.code for r in kp.roles.all()),
-                life_domains=frozenset(d.code for d in kp.life_domains.all()),
-                municipalities=frozenset(mu.cbs_code for mu in kp.municipalities.all()),
+            _engine_key_person(
+                kp,
                 availability=_windows(kp, start_local.date(), end_local.date()),
-                capacity_hours=max(cap - float(planned[kp.id]), 0.0),
-                gender=kp.gender or None,
-                vog_valid_until=kp.vog_valid_until,
-                load_hours_last_30d=float(load.get(kp.id) or 0),
-                history_newcomers=frozenset(history_newcomers[kp.id]),
-                history_organisations=frozenset(history_orgs[kp.id]),
+                capacity_hours=cap - float(planned[kp.id]),
+                load_hours=float(load.get(kp.id) or 0),
+                newcomers=history_newcomers[kp.id],
+                organisations=history_orgs[kp.id],
             )
         )
     for_newcomer = newcomer_exclusions(req)
@@ -341,21 +361,13 @@ def region_instance(region: Region, start: dt.datetime, end: dt.datetime) -> Pla
         capacity_month[str(kp.uuid)] = cap
         free = min(cap - float(planned[(kp.id, i)]) for i in range(len(months)))
         engine_people.append(
-            m.KeyPerson(
-                id=str(kp.uuid),
-                name=kp.full_name,
-                status=kp.status,
-                languages={kl.language.tag: kl.level for kl in kp.languages.all()},
-                roles=frozenset(r.code for r in kp.roles.all()),
-                life_domains=frozenset(d.code for d in kp.life_domains.all()),
-                municipalities=frozenset(mu.cbs_code for mu in kp.municipalities.all()),
+            _engine_key_person(
+                kp,
                 availability=_free_windows(_windows(kp, day_from, day_to), sorted(busy[kp.id]), horizon),
-                capacity_hours=max(free, 0.0),
-                gender=kp.gender or None,
-                vog_valid_until=kp.vog_valid_until,
-                load_hours_last_30d=float(load.get(kp.id) or 0),
-                history_newcomers=frozenset(history_newcomers[kp.id]),
-                history_organisations=frozenset(history_orgs[kp.id]),
+                capacity_hours=free,
+                load_hours=float(load.get(kp.id) or 0),
+                newcomers=history_newcomers[kp.id],
+                organisations=history_orgs[kp.id],
             )
         )
 
