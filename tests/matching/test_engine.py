@@ -87,6 +87,43 @@ def test_dialect_counts_for_the_base_language() -> None:
     assert codes(kp(languages={"ar-syrian": 5}), req(language="ar")) == set()
 
 
+def test_base_language_and_other_dialects_serve_a_dialect_without_the_bonus() -> None:
+    syrian = req(language="ar-syrian")
+    exact, base, other = (
+        kp("exact", languages={"ar-syrian": 4}),
+        kp("base", languages={"ar": 4}),
+        kp("other", languages={"ar-yemeni": 4}),
+    )
+    assert codes(base, syrian) == codes(other, syrian) == set()
+    ranked = {c.key_person_id: c for c in engine.rank(syrian, [exact, base, other])}
+    assert ranked["exact"].weight == ranked["base"].weight + 6.0 == ranked["other"].weight + 6.0
+    texts = [r.text for r in ranked["exact"].reasons]
+    assert texts[:2] == ["speaks ar-syrian (4/5)", "speaks the requested dialect"]
+    assert [r.text for r in ranked["base"].reasons][0] == "speaks ar (4/5)"  # says what is spoken
+    assert "dialect_match" not in {r.code for r in ranked["other"].reasons}
+    no_bonus = engine.Weights.from_dict({"dialect_match": 0})
+    flat = engine.rank(syrian, [exact, base], weights=no_bonus)
+    assert flat[0].weight == flat[1].weight  # ties broken by id
+    assert [c.key_person_id for c in flat] == ["base", "exact"]
+
+
+def test_the_best_level_in_the_language_family_counts() -> None:
+    weak_dialect = kp(languages={"ar-syrian": 2, "ar": 5})
+    assert engine.spoken_as(weak_dialect, "ar-syrian") == ("ar", 5)
+    assert codes(weak_dialect, req(language="ar-syrian")) == set()
+    (cand,) = engine.rank(req(language="ar-syrian"), [weak_dialect])
+    assert "dialect_match" not in {r.code for r in cand.reasons}  # the dialect itself at level 2
+    assert engine.spoken_as(kp(languages={"ar-yemeni": 4, "ar-syrian": 4}), "ar") == (
+        "ar-syrian",
+        4,
+    )
+    assert engine.spoken_as(kp(languages={"ar": 4, "ar-syrian": 4}), "ar-syrian") == (
+        "ar-syrian",
+        4,
+    )
+    assert engine.spoken_as(kp(languages={"am": 5}), "ar") == ("", 0)
+
+
 def test_rank_prefers_more_roles_and_continuity_and_breaks_ties_by_id() -> None:
     r = req(newcomer="n1")
     both = kp("b", roles=frozenset({"translator", "connector"}))
@@ -100,7 +137,9 @@ def test_rank_prefers_more_roles_and_continuity_and_breaks_ties_by_id() -> None:
 
 
 def test_rank_is_deterministic_and_lists_infeasible_last() -> None:
-    people = [kp(str(i), languages={"ti": 3 + i % 3}) for i in range(6)] + [kp("z", status="stopped")]
+    people = [kp(str(i), languages={"ti": 3 + i % 3}) for i in range(6)] + [
+        kp("z", status="stopped")
+    ]
     first = engine.rank(req(), people, include_infeasible=True)
     assert first == engine.rank(req(), list(reversed(people)), include_infeasible=True)
     assert first[-1].key_person_id == "z" and not first[-1].feasible

@@ -4,7 +4,9 @@
     python -m sleutelnet.matching rank  --input instance.json --request ID [--top 10] [--why-not KEY_PERSON_ID]
     python -m sleutelnet.matching check --input instance.json --plan plan.json
 
-Exit codes: 0 done (check: valid), 1 check found violations, 2 bad input (one line on stderr).
+Exit codes: 0 done (check: valid), 1 check found violations, 2 bad input (one line on stderr):
+an instance or plan that is no JSON or breaks its schema, inverted times, an unknown language
+code, a plan that names requests or key persons the instance does not have.
 """
 
 from __future__ import annotations
@@ -18,8 +20,14 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from sleutelnet.matching import engine
-from sleutelnet.matching.check import check
-from sleutelnet.matching.io import InstanceError, load_instance, parse_json, plan_to_dict
+from sleutelnet.matching.check import check, unknown_ids
+from sleutelnet.matching.io import (
+    InstanceError,
+    load_instance,
+    parse_json,
+    plan_from_dict,
+    plan_to_dict,
+)
 from sleutelnet.matching.plan import DEFAULT_TIME_LIMIT, plan
 from sleutelnet.matching.types import Instance
 
@@ -134,7 +142,14 @@ def cmd_rank(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     instance = _instance(args.input)
     document = _read(args.plan, "plan")
-    problems = check(instance, document)
+    try:  # a plan that breaks its schema or names unknown ids is bad input, not an invalid plan
+        plan_document = plan_from_dict(document)
+        unknown = unknown_ids(instance, plan_document)
+        if unknown:
+            raise InstanceError(unknown)
+    except InstanceError as exc:
+        raise UsageError(f"plan {args.plan}: {exc.summary()}") from None
+    problems = check(instance, plan_document)
     if problems:
         for line in problems:
             print(line)

@@ -44,6 +44,22 @@ def _hours(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
+def unknown_ids(instance: Instance, plan: Mapping[str, Any]) -> list[str]:
+    """Each reference of a plan (that follows plan.schema.json) to a request or key person the
+    instance does not have, as `assignments[3].request: unknown request 'r-9'`: such a plan
+    belongs to another instance (the command line treats it as bad input, exit code 2)."""
+    requests = {r.id for r in instance.requests}
+    people = {k.id for k in instance.key_persons}
+    out: list[str] = []
+    for part in ("assignments", "weights", "unfilled"):
+        for i, item in enumerate(plan.get(part, ())):
+            if item["request"] not in requests:
+                out.append(f"{part}[{i}].request: unknown request {item['request']!r}")
+            if "key_person" in item and item["key_person"] not in people:
+                out.append(f"{part}[{i}].key_person: unknown key person {item['key_person']!r}")
+    return out
+
+
 def check(instance: Instance, plan: object, weights: Weights = DEFAULT_WEIGHTS) -> list[str]:
     """Every way `plan` (a parsed plan.schema.json document) breaks the contract for `instance`."""
     problems = schema_errors(plan, "plan")
@@ -87,7 +103,7 @@ def check(instance: Instance, plan: object, weights: Weights = DEFAULT_WEIGHTS) 
             out.append(
                 f"{where}: {kp.id} {reason.text} (constraint {CONSTRAINT_OF.get(reason.code, '?')})"
             )
-        expected, _ = score(kp, req, weights=weights)
+        expected, _ = score(kp, req, weights=weights, min_language_level=level)
         if abs(float(item["weight"]) - expected) > TOLERANCE:
             out.append(
                 f"{where}: weight {item['weight']} differs from the engine's weight {expected}"
@@ -139,7 +155,7 @@ def check(instance: Instance, plan: object, weights: Weights = DEFAULT_WEIGHTS) 
         if fails:
             out.append(f"{where}: not a feasible pair ({kp.id} {fails[0].text})")
             continue
-        expected, _ = score(kp, req, weights=weights)
+        expected, _ = score(kp, req, weights=weights, min_language_level=level)
         if abs(float(item["weight"]) - expected) > TOLERANCE:
             out.append(
                 f"{where}: weight {item['weight']} differs from the engine's weight {expected}"

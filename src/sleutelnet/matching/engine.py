@@ -5,9 +5,11 @@ Deterministic: the same input gives the same order; ties are broken by key perso
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from sleutelnet.matching.types import Candidate, KeyPerson, Reason, Request
 
@@ -27,6 +29,7 @@ class Weights:
     continuity_organisation: float = 5.0
     gender_preference: float = 8.0
     load_penalty_max: float = 20.0
+    dialect_match: float = 6.0
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object], *, base: Weights | None = None) -> Weights:
@@ -67,15 +70,60 @@ DEFAULT_WEIGHTS = Weights()
 
 
 def base_language(tag: str) -> str:
-    return tag.split("-", 1)[0]
+    return tag.partition("-")[0]
+
+
+def spoken_as(kp: KeyPerson, tag: str) -> tuple[str, int]:
+    """The tag of `kp` that serves a request in `tag`, and its level: the best level among the
+    exact tag, the base language and its other variants; ("", 0) if none. A tie goes to the
+    exact tag, then to the smallest code.
+
+    A dialect counts for its base language and the base language for every dialect: someone
+    who speaks Arabic serves a request in Syrian Arabic, someone who speaks Yemeni Arabic one
+    in Arabic. Speaking the requested dialect itself is a bonus (`score`), not a requirement.
+    """
+    exact = kp.languages.get(tag, 0)
+    best_tag, best = (tag, exact) if exact else ("", 0)
+    base = tag.partition("-")[0]
+    prefix = base + "-"
+    for code, level in kp.languages.items():
+        if code == tag or not (code == base or code.startswith(prefix)):
+            continue
+        if level > best or (level == best and best_tag != tag and code < best_tag):
+            best_tag, best = code, level
+    return best_tag, best
+
+
+def available(kp: KeyPerson, req: Request) -> bool:
+    """Whether the request's [start, end] lies inside one of `kp`'s availability windows
+    (constraint 4)."""
+    start, end = req.start_us, req.end_us
+    for window in kp.availability:
+        if window.start_us <= start and end <= window.end_us:
+            return True
+    return False
 
 
 def language_level(kp: KeyPerson, tag: str) -> int:
-    """The level at which `kp` speaks `tag`: exact tag first, else the same base language."""
-    if tag in kp.languages:
-        return kp.languages[tag]
-    base = base_language(tag)
-    return max((lvl for code, lvl in kp.languages.items() if base_language(code) == base), default=0)
+    """The level at which `kp` speaks `tag`: the best of the exact tag and the same base language."""
+    return spoken_as(kp, tag)[1]
+
+
+def dialect_level(kp: KeyPerson, tag: str) -> int:
+    """The level at which `kp` speaks exactly the requested dialect `tag` (0 when `tag` has no
+    variant, like `ar`, or when `kp` does not list it)."""
+    return kp.languages.get(tag, 0) if "-" in tag else 0
+
+
+@lru_cache(maxsize=8192)
+def _period(start: dt.datetime, end: dt.datetime) -> tuple[tuple[str, object], ...]:
+    """The parameters of a `not_available` reason (cached: formatting times is not free)."""
+    return (
+        ("day", DAY_NAMES[start.weekday()]),
+        ("weekday", start.weekday()),
+        ("start", start.strftime("%H:%M")),
+        ("end", end.strftime("%H:%M")),
+    )
 
 
 def violations(
@@ -98,18 +146,8 @@ def violations(
         out.append(Reason("no_language", {"language": req.language, "min_level": min_language_level}))
     if req.municipality not in kp.municipalities:
         out.append(Reason("no_municipality", {"municipality": req.municipality}))
-    if not any(w.contains(req.start, req.end) for w in kp.availability):
-        out.append(
-            Reason(
-                "not_available",
-                {
-                    "day": DAY_NAMES[req.start.weekday()],
-                    "weekday": req.start.weekday(),
-                    "start": req.start.strftime("%H:%M"),
-                    "end": req.end.strftime("%H:%M"),
-                },
-            )
-        )
+    if not available(kp, req):
+        out.append(Reason("not_available", dict(_period(req.start, req.end))))
     if not (kp.roles & req.roles):
         out.append(Reason("no_role"))
     if req.gender_required and req.gender_preference and kp.gender != req.gender_preference:
@@ -129,14 +167,49 @@ def violations(
     return out
 
 
+def violation_count(kp: KeyPerson, req: Request, *, min_language_level: int = 3) -> int:
+    """`len(violations(kp, req, min_language_level=...))` without building the reasons: cheap
+    enough to find the nearest miss among many key persons."""
+    count = (
+        (kp.status != "active")
+        + (kp.id in req.excluded_key_persons)
+        + (req.municipality not in kp.municipalities)
+        + kp.roles.isdisjoint(req.roles)
+        + (kp.capacity_hours + 1e-9 < req.hours)
+        + bool(req.gender_required and req.gender_preference and kp.gender != req.gender_preference)
+        + bool(
+            req.requires_vog
+            and (kp.vog_valid_until is None or kp.vog_valid_until < req.end.date())
+        )
+    )
+    if language_level(kp, req.language) < min_language_level:
+        count += 1
+    if not available(kp, req):
+        count += 1
+    return count
+
+
 def score(
-    kp: KeyPerson, req: Request, *, weights: Weights = DEFAULT_WEIGHTS, capacity_month: float | None = None
+    kp: KeyPerson,
+    req: Request,
+    *,
+    weights: Weights = DEFAULT_WEIGHTS,
+    capacity_month: float | None = None,
+    min_language_level: int = 3,
 ) -> tuple[float, tuple[Reason, ...]]:
-    """The weight of assigning `kp` to `req`, with a reason per term that contributed."""
+    """The weight of assigning `kp` to `req`, with a reason per term that contributed.
+
+    `min_language_level` only decides the dialect bonus: it is given when `kp` speaks exactly
+    the requested dialect (`ar-syrian`) at that level or higher.
+    """
     reasons: list[Reason] = []
-    level = language_level(kp, req.language)
+    spoken, level = spoken_as(kp, req.language)
     total = weights.fill + weights.urgency_step * (req.priority - 2) + weights.language_level * level
-    reasons.append(Reason("speaks", {"language": req.language, "level": level}))
+    reasons.append(Reason("speaks", {"language": spoken or req.language, "level": level}))
+    dialect = dialect_level(kp, req.language)
+    if dialect >= min_language_level:
+        total += weights.dialect_match
+        reasons.append(Reason("dialect_match", {"language": req.language, "level": dialect}))
     covered = len(kp.roles & req.roles)
     total += weights.per_role * covered
     reasons.append(Reason("roles_covered", {"covered": covered, "requested": len(req.roles)}))
@@ -162,6 +235,18 @@ def score(
     return round(max(total, 0.01), 3), tuple(reasons)
 
 
+def surely_infeasible(kp: KeyPerson, req: Request, min_language_level: int = 3) -> bool:
+    """A cheap test of the constraints that rule out most key persons (municipality, status,
+    exclusion, role, language): True means `violations` is not empty; False decides nothing."""
+    return (
+        req.municipality not in kp.municipalities
+        or kp.status != "active"
+        or kp.id in req.excluded_key_persons
+        or kp.roles.isdisjoint(req.roles)
+        or language_level(kp, req.language) < min_language_level
+    )
+
+
 def rank(
     req: Request,
     key_persons: Iterable[KeyPerson],
@@ -172,17 +257,30 @@ def rank(
     capacity_month: dict[str, float] | None = None,
     include_infeasible: bool = False,
 ) -> list[Candidate]:
-    """Feasible key persons for `req`, best first (ties by id); optionally the others after them."""
+    """Feasible key persons for `req`, best first (ties by id); optionally the others after them.
+
+    Without `include_infeasible` the key persons that fail a cheap constraint are skipped
+    before the full check and the score, so ranking thousands of key persons stays fast.
+    """
     busy = busy or {}
     capacity_month = capacity_month or {}
     feasible: list[Candidate] = []
     infeasible: list[Candidate] = []
     for kp in key_persons:
+        if not include_infeasible and surely_infeasible(kp, req, min_language_level):
+            continue
         fails = violations(kp, req, min_language_level=min_language_level, busy=busy.get(kp.id, ()))
-        weight, reasons = score(kp, req, weights=weights, capacity_month=capacity_month.get(kp.id))
+        if fails and not include_infeasible:
+            continue
+        weight, reasons = score(
+            kp,
+            req,
+            weights=weights,
+            capacity_month=capacity_month.get(kp.id),
+            min_language_level=min_language_level,
+        )
         if fails:
-            if include_infeasible:
-                infeasible.append(Candidate(kp.id, weight, reasons, tuple(fails)))
+            infeasible.append(Candidate(kp.id, weight, reasons, tuple(fails)))
         else:
             feasible.append(Candidate(kp.id, weight, reasons))
     feasible.sort(key=lambda c: (-c.weight, c.key_person_id))

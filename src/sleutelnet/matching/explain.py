@@ -16,7 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from sleutelnet.matching.engine import DAY_NAMES, DEFAULT_WEIGHTS, Weights, score, violations
+from sleutelnet.matching.engine import (
+    DAY_NAMES,
+    DEFAULT_WEIGHTS,
+    Weights,
+    language_level,
+    score,
+    violation_count,
+    violations,
+)
 from sleutelnet.matching.reasons import language_name
 from sleutelnet.matching.types import KeyPerson, Reason, Request
 
@@ -70,6 +78,7 @@ def _funnel_text(
     failing: Mapping[str, list[Reason]],
     min_level: int,
     others_passing: int,
+    nearby_only: bool = False,
 ) -> str:
     """The sentence for the funnel step `code` that left nobody of `before` (who passed the steps above)."""
     lang = f"{language_name(req.language)} (level {min_level}+)"
@@ -85,7 +94,8 @@ def _funnel_text(
         return f"nobody serves {where}"
     if code == "no_language":
         verb = "does" if others_passing == 1 else "do"
-        extra = f" ({_people(others_passing)} {verb}, elsewhere)" if others_passing else ""
+        place = "in neighbouring municipalities" if nearby_only else "elsewhere"
+        extra = f" ({_people(others_passing)} {verb}, {place})" if others_passing else ""
         return f"nobody speaks {lang} in {where}{extra}"
     if code == "not_available":
         extra = f" ({n} {'does' if n == 1 else 'do'}, at other times)" if n else ""
@@ -126,20 +136,93 @@ def _funnel_text(
 
 def _nearest(
     req: Request,
-    people: Sequence[KeyPerson],
+    pool: Sequence[KeyPerson],
     failing: Mapping[str, list[Reason]],
-    exclude: set[str],
     weights: Weights,
+    min_level: int,
 ) -> str | None:
-    pool = [kp for kp in people if kp.id not in exclude and failing[kp.id]]
+    """The key person of `pool` (none of them feasible) who fails the fewest constraints, then
+    has the best weight, then the smallest id, with what they fail. `failing` holds the reasons
+    of some of them; the others are counted cheaply (`violation_count`)."""
     if not pool:
         return None
-    fewest = min(
-        len(failing[kp.id]) for kp in pool
-    )  # fewest failures, then the best weight, then id
-    closest = [kp for kp in pool if len(failing[kp.id]) == fewest]
+    counts = {
+        kp.id: len(failing[kp.id])
+        if kp.id in failing
+        else violation_count(kp, req, min_language_level=min_level)
+        for kp in pool
+    }
+    fewest = min(counts.values())
+    closest = [kp for kp in pool if counts[kp.id] == fewest]
     best = min(closest, key=lambda kp: (-score(kp, req, weights=weights)[0], kp.id))
-    return f"{best.id} " + " and ".join(reason.text for reason in failing[best.id])
+    reasons = failing.get(best.id) or violations(best, req, min_language_level=min_level)
+    return f"{best.id} " + " and ".join(reason.text for reason in reasons)
+
+
+def shortage_reason(
+    req: Request,
+    people: Sequence[KeyPerson],
+    *,
+    feasible: Sequence[KeyPerson],
+    weights: Weights = DEFAULT_WEIGHTS,
+    min_language_level: int = 3,
+    nearby: Sequence[KeyPerson] | None = None,
+) -> tuple[str, str]:
+    """(text, binding code) for a request that fewer key persons than needed can take at all:
+    the funnel (see the module docstring) over `nearby` (or everyone), and the nearest miss.
+    Depends only on the instance, not on the plan."""
+    feasible_ids = {kp.id for kp in feasible}
+    looked_at = people if nearby is None else nearby
+    pool = [kp for kp in looked_at if kp.id not in feasible_ids]
+    # The funnel starts with the municipality: only those who serve it need every reason.
+    local = [kp for kp in pool if req.municipality in kp.municipalities]
+    failing = {
+        kp.id: violations(kp, req, min_language_level=min_language_level) for kp in local
+    }
+    codes = {kid: {reason.code for reason in fails} for kid, fails in failing.items()}
+    stage_code = "no_municipality"
+    before: list[KeyPerson] = pool
+    if local:
+        stage_code, before = "over_capacity", local
+        for code, passes in _stage_codes(req)[1:]:
+            after = [kp for kp in before if passes(codes[kp.id])]
+            if not after:
+                stage_code = code
+                break
+            before = after
+    others_passing = 0
+    if stage_code == "no_language":  # nobody local speaks it: count who does elsewhere
+        others_passing = sum(
+            1
+            for kp in pool
+            if kp.id not in failing
+            and language_level(kp, req.language) >= min_language_level
+        )
+    text = _funnel_text(
+        req,
+        stage_code,
+        before,
+        failing,
+        min_language_level,
+        others_passing,
+        nearby_only=nearby is not None,
+    )
+    if feasible:
+        verb = "meets" if len(feasible) == 1 else "meet"
+        text = (
+            f"only {_people(len(feasible))} {verb} every requirement; among the others, {text}"
+        )
+    nearest_names_people = stage_code in (
+        "no_municipality",
+        "no_language",
+        "not_available",
+        "no_role",
+    )
+    if nearest_names_people:
+        nearest = _nearest(req, pool, failing, weights, min_language_level)
+        if nearest:
+            text += f"; nearest: {nearest}"
+    return text, stage_code
 
 
 def unfilled_reason(
@@ -151,15 +234,22 @@ def unfilled_reason(
     used_hours: Mapping[str, float],
     weights: Weights = DEFAULT_WEIGHTS,
     min_language_level: int = 3,
+    nearby: Sequence[KeyPerson] | None = None,
+    shortage: tuple[str, str] | None = None,
 ) -> tuple[str, str]:
     """(reason, binding code) for a request that lacks key persons in the final plan.
 
     `feasible`: the key persons who meet every per-pair constraint for `req`; `assigned_to`: the
     requests each key person has in the plan; `used_hours`: their planned hours.
+    `nearby`: when given, the funnel and the nearest miss look only at these key persons instead
+    of all `people`. It must hold everyone who serves the request's municipality (then the
+    binding step is the same as with everyone); the planner passes the key persons who serve
+    that municipality or a neighbouring one (one that shares a key person with it), which keeps
+    the reasons cheap for thousands of unfilled requests. `shortage`: `shortage_reason` of this
+    request computed before (it does not depend on the plan).
     """
     parts: list[str] = []
     binding = ""
-    feasible_ids = {kp.id for kp in feasible}
     on_it = [kp for kp in feasible if any(r.id == req.id for r in assigned_to.get(kp.id, ()))]
     on_it_ids = {kp.id for kp in on_it}
     others = [kp for kp in feasible if kp.id not in on_it_ids]
@@ -169,7 +259,11 @@ def unfilled_reason(
     short: list[KeyPerson] = []
     for kp in sorted(others, key=lambda k: k.id):
         clashes = sorted(
-            (r for r in assigned_to.get(kp.id, ()) if r.start < req.end and req.start < r.end),
+            (
+                r
+                for r in assigned_to.get(kp.id, ())
+                if r.start_us < req.end_us and req.start_us < r.end_us
+            ),
             key=lambda r: r.id,
         )
         if clashes:
@@ -219,42 +313,16 @@ def unfilled_reason(
         )
         binding = binding or "not_optimised"
 
-    # 2. Too few meet the hard constraints at all.
+    # 2. Too few meet the hard constraints at all (independent of the plan; may be precomputed).
     if len(feasible) < req.key_persons_needed:
-        failing = {
-            kp.id: violations(kp, req, min_language_level=min_language_level)
-            for kp in people
-            if kp.id not in feasible_ids
-        }
-        codes = {kid: {reason.code for reason in fails} for kid, fails in failing.items()}
-        pool = [kp for kp in people if kp.id in failing]
-        stage_code = "over_capacity"
-        before: list[KeyPerson] = pool
-        for code, passes in _stage_codes(req):
-            after = [kp for kp in before if passes(codes[kp.id])]
-            if not after:
-                stage_code = code
-                break
-            before = after
-        others_passing = 0
-        if stage_code == "no_language":
-            others_passing = sum(1 for kp in pool if "no_language" not in codes[kp.id])
-        text = _funnel_text(req, stage_code, before, failing, min_language_level, others_passing)
-        if feasible:
-            verb = "meets" if len(feasible) == 1 else "meet"
-            text = (
-                f"only {_people(len(feasible))} {verb} every requirement; among the others, {text}"
-            )
-        nearest_names_people = stage_code in (
-            "no_municipality",
-            "no_language",
-            "not_available",
-            "no_role",
+        text, stage_code = shortage or shortage_reason(
+            req,
+            people,
+            feasible=feasible,
+            weights=weights,
+            min_language_level=min_language_level,
+            nearby=nearby,
         )
-        if nearest_names_people:
-            nearest = _nearest(req, people, failing, feasible_ids, weights)
-            if nearest:
-                text += f"; nearest: {nearest}"
         parts.append(text)
         binding = binding or stage_code
     return "; ".join(parts), binding

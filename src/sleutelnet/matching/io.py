@@ -3,7 +3,8 @@
 Bad input is rejected with `InstanceError`, whose messages name the record and the field, e.g.
 ``key_persons[3] (id 'kp-7').languages[0].level: 7 is greater than the maximum of 5``; never a
 traceback. The schema is checked first (jsonschema, Draft 2020-12), then what a schema cannot
-say: date-times with an offset, end after start, unique ids.
+say: date-times with an offset, end after start, unique ids, known language codes
+(`languages.tag_problem`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from sleutelnet.matching.languages import tag_problem
 from sleutelnet.matching.types import Instance, KeyPerson, Plan, Request, Window
 
 MAX_MESSAGES = 50
@@ -131,10 +133,15 @@ class _Reader:
         return Window(start, end)
 
     def number(self, value: float, *path: str | int) -> float:
-        if not math.isfinite(value):
+        try:
+            converted = float(value)
+        except OverflowError:  # an integer beyond the range of a float
+            self.problems.append(f"{self.where(*path)}: the number is too large")
+            return 0.0
+        if not math.isfinite(converted):
             self.problems.append(f"{self.where(*path)}: {value!r} is not a finite number")
             return 0.0
-        return float(value)
+        return converted
 
 
 def _key_person(r: _Reader, data: Mapping[str, Any], i: int) -> KeyPerson | None:
@@ -142,7 +149,10 @@ def _key_person(r: _Reader, data: Mapping[str, Any], i: int) -> KeyPerson | None
     languages: dict[str, int] = {}
     for j, lang in enumerate(data["languages"]):
         code = lang["code"]
-        if code in languages:
+        problem = tag_problem(code)
+        if problem:
+            r.problems.append(f"{r.where(*here, 'languages', j, 'code')}: {problem}")
+        elif code in languages:
             r.problems.append(f"{r.where(*here, 'languages', j, 'code')}: {code!r} is listed twice")
         languages[code] = int(lang["level"])
     windows = [r.window(w, *here, "availability", j) for j, w in enumerate(data["availability"])]
@@ -173,8 +183,11 @@ def _key_person(r: _Reader, data: Mapping[str, Any], i: int) -> KeyPerson | None
 
 
 def _request(r: _Reader, data: Mapping[str, Any], i: int) -> Request | None:
+    problem = tag_problem(data["language"])
+    if problem:
+        r.problems.append(f"{r.where('requests', i, 'language')}: {problem}")
     window = r.window(data, "requests", i)
-    if window is None:
+    if window is None or problem:
         return None
     return Request(
         id=data["id"],
@@ -245,6 +258,8 @@ def parse_json(text: str, what: str = "input") -> object:
         ) from None
     except ValueError as exc:
         raise InstanceError([f"{what}: invalid JSON: {exc}"]) from None
+    except RecursionError:
+        raise InstanceError([f"{what}: invalid JSON: nested too deeply"]) from None
 
 
 # --- out ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 TEMPLATES: dict[str, str] = {
     # why this key person
     "speaks": "speaks {language} ({level}/5)",
+    "dialect_match": "speaks the requested dialect",
     "roles_covered": "covers {covered} of {requested} requested roles",
     "domains_covered": "knows {covered} of {requested} life domains",
     "knows_newcomer": "knows this newcomer from {count} earlier assignments",

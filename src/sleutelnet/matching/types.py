@@ -8,12 +8,28 @@ from dataclasses import dataclass, field
 ROLES = ("translator", "connector", "educator", "activator", "trust_builder", "role_model", "advisor")
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def instant(moment: dt.datetime) -> int:
+    """Microseconds since 1970 (UTC) of an aware date-time: exact, and integers compare much
+    faster than aware date-times (which convert their offsets on every comparison)."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
 @dataclass(frozen=True)
 class Window:
     """A concrete period in which a key person can be deployed."""
 
     start: dt.datetime
     end: dt.datetime
+    start_us: int = field(init=False, repr=False, compare=False)
+    end_us: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start_us", instant(self.start))
+        object.__setattr__(self, "end_us", instant(self.end))
 
     def contains(self, start: dt.datetime, end: dt.datetime) -> bool:
         return self.start <= start and end <= self.end
@@ -59,10 +75,14 @@ class Request:
     newcomer: str | None = None
     organisation: str | None = None
     excluded_key_persons: frozenset[str] = frozenset()
+    start_us: int = field(init=False, repr=False, compare=False)
+    end_us: int = field(init=False, repr=False, compare=False)
+    hours: float = field(init=False, repr=False, compare=False)
 
-    @property
-    def hours(self) -> float:
-        return (self.end - self.start).total_seconds() / 3600
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start_us", instant(self.start))
+        object.__setattr__(self, "end_us", instant(self.end))
+        object.__setattr__(self, "hours", (self.end - self.start).total_seconds() / 3600)
 
 
 @dataclass(frozen=True)
