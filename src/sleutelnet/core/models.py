@@ -25,6 +25,15 @@ class Region(PublicIdModel):
     """A region (regio / samenwerkingsverband): municipalities that share key persons; the tenant."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
+    matching_weights = models.JSONField(
+        _("matching weights"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Overrides of the matching weights for this region, e.g. {\"per_role\": 15}. "
+            "Terms left out keep their default (see docs/matching.md)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -33,6 +42,17 @@ class Region(PublicIdModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Refuse weights the engine would refuse, naming the term."""
+        from django.core.exceptions import ValidationError
+
+        from sleutelnet.matching.engine import Weights, WeightsError
+
+        try:
+            Weights.from_dict(self.matching_weights or {})
+        except WeightsError as exc:
+            raise ValidationError({"matching_weights": str(exc)}) from exc
 
 
 class Municipality(PublicIdModel):

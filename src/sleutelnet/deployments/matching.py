@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections import defaultdict
 from decimal import Decimal
 
@@ -21,6 +22,8 @@ from sleutelnet.deployments.models import (
 from sleutelnet.matching import engine
 from sleutelnet.matching import types as m
 from sleutelnet.people.models import KeyPerson
+
+log = logging.getLogger(__name__)
 
 
 def _month_bounds(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -58,6 +61,19 @@ def newcomer_exclusions(req: Request) -> frozenset[str]:
     if not req.newcomer_id:
         return frozenset()
     return frozenset(str(kp.uuid) for kp in req.newcomer.excluded_key_persons.all())  # type: ignore[union-attr]
+
+
+def region_weights(region: Region) -> engine.Weights:
+    """The region's matching weights: the defaults with the region's overrides.
+
+    Overrides are validated when saved (Region.clean); an invalid stored value falls back to the
+    defaults and is logged, so a typo never stops the coordinator's work.
+    """
+    try:
+        return engine.Weights.from_dict(region.matching_weights or {})
+    except engine.WeightsError as exc:
+        log.error("Region %s has invalid matching weights, using the defaults: %s", region.pk, exc)
+        return engine.DEFAULT_WEIGHTS
 
 
 def _engine_key_person(
@@ -189,6 +205,7 @@ def candidates_for(
     ranked = engine.rank(
         engine_request(req, newcomer_excluded=for_newcomer),
         engine_people,
+        weights=region_weights(req.region),
         busy=busy,
         capacity_month=capacity_month,
         include_infeasible=include_infeasible,
@@ -232,6 +249,7 @@ class PlanningProblem:
     """
 
     instance: m.Instance
+    weights: engine.Weights
     requests: dict[str, Request]
     key_persons: dict[str, KeyPerson]
     capacity_month: dict[str, float]
@@ -388,6 +406,7 @@ def region_instance(region: Region, start: dt.datetime, end: dt.datetime) -> Pla
 
     return PlanningProblem(
         instance=m.Instance(horizon=horizon, key_persons=tuple(engine_people), requests=tuple(engine_requests)),
+        weights=region_weights(region),
         requests=by_request,
         key_persons={str(kp.uuid): kp for kp in people},
         capacity_month=capacity_month,

@@ -84,7 +84,7 @@ class Review:
 
 def propose(problem: PlanningProblem, *, time_limit: float = PLAN_TIME_LIMIT) -> Review:
     """Run the planner on the problem and turn its answer into proposals."""
-    result = planner.plan(problem.instance, time_limit=time_limit)
+    result = planner.plan(problem.instance, problem.weights, time_limit=time_limit)
     return _review(
         problem,
         assignments=[(a.request_id, a.key_person_id, a.weight) for a in result.assignments],
@@ -190,7 +190,9 @@ def _review(
         if req is None or kp is None:
             continue  # imported: named in `skipped`
         ereq, ekp = engine_requests[req_id], engine_people[kp_id]
-        _weight, reasons = engine.score(ekp, ereq, capacity_month=problem.capacity_month.get(kp_id))
+        _weight, reasons = engine.score(
+            ekp, ereq, weights=problem.weights, capacity_month=problem.capacity_month.get(kp_id)
+        )
         problems: list[Reason] = []
         if check:
             problems = engine.violations(ekp, ereq, min_language_level=level)
