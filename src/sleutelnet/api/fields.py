@@ -116,11 +116,11 @@ class _LookupField(serializers.Field):
         "does_not_exist": _("Unknown value: %(value)s."),
     }
 
-    def lookup(self, value: str) -> Model | None:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def lookup(self, value: str) -> Model | None:  # pragma: no cover - every subclass defines it
+        raise TypeError(f"{type(self).__name__} must define lookup()")
 
-    def key_of(self, obj: Model) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def key_of(self, obj: Model) -> str:  # pragma: no cover - every subclass defines it
+        raise TypeError(f"{type(self).__name__} must define key_of()")
 
     def to_internal_value(self, data: Any) -> Model:
         if not isinstance(data, str) or not data.strip() or not _storable(data):

@@ -91,10 +91,10 @@ class StrictSerializer(serializers.Serializer):
 
     # The API never saves through serializers: views call the services.
     def create(self, validated_data: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError("Use the services.")
+        raise TypeError("The API saves through the services, never through a serializer.")
 
     def update(self, instance: Any, validated_data: Any) -> Any:  # pragma: no cover
-        raise NotImplementedError("Use the services.")
+        raise TypeError("The API saves through the services, never through a serializer.")
 
     @property
     def user(self):  # type: ignore[no-untyped-def]
