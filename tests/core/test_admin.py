@@ -42,3 +42,13 @@ def test_workflow_records_are_read_only(client, world):
 def test_non_staff_cannot_open_the_admin(client, world):
     client.force_login(world.coordinator)
     assert client.get("/admin/").status_code == 302
+
+
+def test_administrator_starts_in_the_admin(client, world):
+    from sleutelnet.core.models import Membership, Role
+
+    admin_user = f.UserFactory(is_staff=True, is_superuser=True)
+    Membership.objects.create(user=admin_user, region=world.region, role=Role.ADMINISTRATOR)
+    client.force_login(admin_user)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/admin/"

@@ -23,4 +23,6 @@ def home(request: HttpRequest) -> HttpResponse:
     role = primary_role(request.user)  # type: ignore[arg-type]
     if role in START_PAGES:
         return redirect(START_PAGES[role])  # type: ignore[index]
+    if request.user.is_staff:  # administrators work in the admin
+        return redirect("admin:index")
     return render(request, "web/home.html", {"role": role})
