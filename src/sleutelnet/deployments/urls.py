@@ -33,4 +33,5 @@ urlpatterns = [
     path("me/agenda/", views.agenda, name="agenda"),
     path("me/assignments/<uuid:uuid>/withdraw/", views.assignment_withdraw, name="assignment_withdraw"),
     path("me/assignments/<uuid:uuid>/report/", views.report, name="report"),
+    path("me/assignments/<uuid:uuid>/calendar.ics", views.assignment_calendar, name="assignment_calendar"),
 ]

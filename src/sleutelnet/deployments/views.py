@@ -64,6 +64,8 @@ from sleutelnet.deployments.selectors import (
     requests_for,
 )
 from sleutelnet.matching import io as matching_io
+from sleutelnet.notifications.selectors import active_feed_for
+from sleutelnet.notifications.views import assignment_ics
 from sleutelnet.people.models import KeyPerson
 from sleutelnet.people.selectors import key_persons_for
 from sleutelnet.web.decorators import own_key_person, role_required
@@ -807,9 +809,19 @@ def _render_agenda(request: HttpRequest, withdraw: tuple[int, ReasonForm] | None
     return render(
         request,
         "deployments/agenda.html",
-        {"upcoming": upcoming_rows, "to_report": to_report, "done": done},
+        {"upcoming": upcoming_rows, "to_report": to_report, "done": done, "calendar_feed": active_feed_for(request.user)},  # type: ignore[arg-type]
         status=status,
     )
+
+
+@role_required(Role.KEY_PERSON)
+def assignment_calendar(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """One own assignment as an .ics file for the phone's calendar."""
+    a = get_object_or_404(
+        _own_assignments(request).filter(status__in=CONFIRMED_ASSIGNMENT_STATES).select_related("request__organisation"),
+        uuid=uuid,
+    )
+    return assignment_ics(a)
 
 
 @role_required(Role.KEY_PERSON)

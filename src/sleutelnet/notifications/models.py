@@ -35,3 +35,30 @@ class OutboxMessage(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.to_email}: {self.subject}"
+
+
+class CalendarFeed(models.Model):
+    """A key person's private calendar feed (agenda-abonnement) for the phone's calendar app.
+
+    The secret in the feed URL is the only credential, so only its SHA-256 hash is stored:
+    a copy of the database does not give access to anyone's agenda. Renewing replaces the
+    hash, which makes the old URL stop working.
+    """
+
+    key_person = models.OneToOneField(
+        "people.KeyPerson", on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("key person")
+    )
+    token_hash = models.CharField(_("hash of the secret"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("stopped at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.key_person}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

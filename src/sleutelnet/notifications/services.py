@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
+import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from sleutelnet.notifications.models import OutboxMessage, OutboxStatus
+from sleutelnet.core import clock
+from sleutelnet.core.exceptions import NotAllowed
+from sleutelnet.core.models import User
+from sleutelnet.notifications.models import CalendarFeed, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 
@@ -87,3 +94,41 @@ def deliver_due(*, batch: int = 50) -> tuple[int, int]:
                 message.last_error = ""
             message.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at", "updated_at"])
     return sent, failed
+
+
+# --- calendar feeds -------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 hash under which a feed secret is stored and looked up."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _own_key_person(actor: User):  # type: ignore[no-untyped-def]
+    kp = getattr(actor, "key_person", None) if getattr(actor, "is_authenticated", False) else None
+    if kp is None:
+        raise NotAllowed(_("Only a key person can have a calendar link."))
+    return kp
+
+
+@transaction.atomic
+def create_or_renew_calendar_feed(*, actor: User) -> str:
+    """Give the key person a new secret feed URL; an earlier URL stops working.
+
+    Returns the URL path with the secret. It is shown once and never stored: only its hash is.
+    """
+    kp = _own_key_person(actor)
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.update_or_create(
+        key_person=kp, defaults={"token_hash": hash_token(token), "created_at": clock.now(), "revoked_at": None}
+    )
+    log.info("Calendar feed (re)created for key person %s", kp.uuid)
+    return reverse("notifications:calendar_feed", kwargs={"token": token})
+
+
+@transaction.atomic
+def revoke_calendar_feed(*, actor: User) -> None:
+    """Stop the key person's feed: the URL gives 'not found' from now on."""
+    kp = _own_key_person(actor)
+    CalendarFeed.objects.filter(key_person=kp, revoked_at__isnull=True).update(revoked_at=clock.now())
+    log.info("Calendar feed stopped for key person %s", kp.uuid)

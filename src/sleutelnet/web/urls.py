@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("sleutelnet.deployments.urls")),
     path("", include("sleutelnet.people.urls")),
     path("", include("sleutelnet.reporting.urls")),
+    path("", include("sleutelnet.notifications.urls")),
 ]
