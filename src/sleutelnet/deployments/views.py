@@ -345,9 +345,8 @@ def _plan_page(request: HttpRequest, context: dict[str, Any], status: int = 200)
     return render(request, "deployments/plan.html", context, status=status)
 
 
-@role_required(Role.COORDINATOR)
-def coordinator_plan(request: HttpRequest) -> HttpResponse:
-    """"Plan the week": the engine's proposal for the region's open requests of a period."""
+def _period_problem(request: HttpRequest) -> tuple[PlanPeriodForm, Any] | HttpResponse:
+    """The period form from the query and, when valid, the region's planning problem for it."""
     form = _period_form(request, request.GET)
     if not form.is_valid():
         return _plan_page(request, {"form": form}, status=400)
@@ -355,7 +354,18 @@ def coordinator_plan(request: HttpRequest) -> HttpResponse:
     if region is None:  # pragma: no cover - role_required lets only coordinators in
         raise PermissionDenied
     start, end = form.horizon()
-    problem = region_instance(region, start, end)
+    return form, region_instance(region, start, end)
+
+
+@role_required(Role.COORDINATOR)
+def coordinator_plan(request: HttpRequest) -> HttpResponse:
+    """"Plan the week": the engine's proposal for the region's open requests of a period."""
+    found = _period_problem(request)
+    if isinstance(found, HttpResponse):
+        return found
+    form, problem = found
+    region = form.chosen_region()
+    start, _end = form.horizon()
     review = planning.propose(problem)
     fields = _period_fields(form)
     context = {"form": form, "review": review, "start": start, "until": form.cleaned_data["end"], "region": region}
@@ -373,14 +383,10 @@ def _period_fields(form: PlanPeriodForm) -> list[tuple[str, str]]:
 @role_required(Role.COORDINATOR)
 def coordinator_plan_export(request: HttpRequest) -> HttpResponse:
     """The planning problem of a period as an instance file (docs/matching/instance.schema.json)."""
-    form = _period_form(request, request.GET)
-    if not form.is_valid():
-        return _plan_page(request, {"form": form}, status=400)
-    region = form.chosen_region()
-    if region is None:  # pragma: no cover - role_required lets only coordinators in
-        raise PermissionDenied
-    start, end = form.horizon()
-    problem = region_instance(region, start, end)
+    found = _period_problem(request)
+    if isinstance(found, HttpResponse):
+        return found
+    form, problem = found
     body = json.dumps(matching_io.instance_to_dict(problem.instance), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     name = f"sleutelnet-instance-{form.cleaned_data['start']:%Y-%m-%d}-{form.cleaned_data['end']:%Y-%m-%d}.json"
