@@ -126,6 +126,7 @@ class Assignment(PublicIdModel):
     decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
     review_comment = models.CharField(_("comment of the coordinator"), max_length=1000, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["request__starts_at", "id"]

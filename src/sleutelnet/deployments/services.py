@@ -535,3 +535,36 @@ def return_report(*, actor: User, assignment: Assignment, comment: str) -> Assig
     a.save(update_fields=["status", "review_comment", "updated_at"])
     queue_mail(to=_key_person(a.key_person), template="report_returned", context={"assignment": a, "request": a.request, "comment": comment})
     return a
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+def send_reminders(*, now: dt.datetime | None = None) -> int:
+    """Remind key persons the day before: every accepted assignment starting within 24 hours, once.
+
+    The worker calls this on every round; `reminded_at` makes it idempotent, and each reminder is
+    written with its outbox row in one transaction, so a crash never sends one twice or loses one.
+    """
+    now = now or clock.now()
+    due = Assignment.objects.filter(
+        status=AssignmentStatus.ACCEPTED,
+        reminded_at__isnull=True,
+        request__starts_at__gt=now,
+        request__starts_at__lte=now + dt.timedelta(hours=24),
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            a = (
+                Assignment.objects.select_for_update(of=("self",))
+                .select_related("request__municipality", "key_person__user")
+                .get(pk=pk)
+            )
+            if a.reminded_at is not None or a.status != AssignmentStatus.ACCEPTED:
+                continue
+            a.reminded_at = now
+            a.save(update_fields=["reminded_at", "updated_at"])
+            queue_mail(to=_key_person(a.key_person), template="assignment_reminder", context={"assignment": a, "request": a.request})
+            sent += 1
+    return sent

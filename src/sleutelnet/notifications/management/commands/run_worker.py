@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from sleutelnet.deployments.services import send_reminders
 from sleutelnet.notifications.services import deliver_due
 
 
 class Command(BaseCommand):
-    help = "Run the background worker (sends queued e-mail)."
+    help = "Run the background worker (queues reminders for tomorrow's assignments, sends queued e-mail)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--once", action="store_true", help="Drain what is due once, then stop.")
@@ -34,6 +35,9 @@ class Command(BaseCommand):
                 # A long-running worker must not keep a connection the database has dropped.
                 close_old_connections()
             try:
+                reminders = send_reminders()
+                if reminders:
+                    self.stdout.write(f"Worker: {reminders} reminders queued.")
                 sent, failed = deliver_due()
             except Exception as exc:  # noqa: BLE001 - the worker keeps running when the database blinks
                 self.stderr.write(f"Worker: {exc}")
