@@ -82,8 +82,3 @@ class Explainer:
             return str(template) % params
         except (KeyError, TypeError, ValueError):
             return reason.text
-
-
-def reason_text(reason: Reason) -> str:
-    """One reason as text (for a single use; for lists make one Explainer)."""
-    return Explainer()(reason)

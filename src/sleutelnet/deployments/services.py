@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from sleutelnet.core import clock
 from sleutelnet.core.exceptions import DomainError, InvalidTransition, NotAllowed
 from sleutelnet.core.models import Membership, Municipality, Organisation, Role, User
+from sleutelnet.core.selectors import has_role, organisation_ids
 from sleutelnet.deployments import matching
 from sleutelnet.deployments.explain import Explainer
 from sleutelnet.deployments.models import (
@@ -108,7 +109,7 @@ def _require(condition: bool, message: str) -> None:
 
 
 def _is_coordinator(user: User, region_id: int) -> bool:
-    return Membership.objects.filter(user=user, region_id=region_id, role=Role.COORDINATOR).exists()
+    return has_role(user, Role.COORDINATOR, region_id)
 
 
 def _own_key_person(user: User, assignment: Assignment) -> None:
@@ -216,7 +217,7 @@ def update_request(*, actor: User, request: Request, data: RequestData) -> Reque
     """Change an open request (before anyone accepted it)."""
     req = _locked(Request, request.pk)
     _require(
-        req.organisation_id in {m.organisation_id for m in actor.memberships.filter(role=Role.REQUESTER)}
+        req.organisation_id in organisation_ids(actor)
         or _is_coordinator(actor, req.region_id),
         _("You cannot change this request."),
     )
@@ -240,7 +241,7 @@ def update_request(*, actor: User, request: Request, data: RequestData) -> Reque
 def cancel_request(*, actor: User, request: Request, reason: str) -> Request:
     """The requester withdraws, or a coordinator cancels, a request that has not happened yet."""
     req = _locked(Request, request.pk)
-    is_own = req.organisation_id in {m.organisation_id for m in actor.memberships.filter(role=Role.REQUESTER)}
+    is_own = req.organisation_id in organisation_ids(actor)
     _require(is_own or _is_coordinator(actor, req.region_id), _("You cannot cancel this request."))
     reason = _clean_text(reason, "reason", max_length=500, required=True)
     if req.status not in (RequestStatus.OPEN, RequestStatus.FILLED):

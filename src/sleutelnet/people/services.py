@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sleutelnet.core.exceptions import DomainError, NotAllowed
-from sleutelnet.core.models import Membership, Municipality, Region, Role, User
+from sleutelnet.core.models import Municipality, Region, Role, User
+from sleutelnet.core.selectors import has_role
 from sleutelnet.people.models import (
     ConsentMethod,
     DutchLevel,
@@ -65,7 +66,7 @@ class NewcomerData:
 
 
 def _coordinator(actor: User, region: Region) -> None:
-    if not Membership.objects.filter(user=actor, region=region, role=Role.COORDINATOR).exists():
+    if not has_role(actor, Role.COORDINATOR, region.id):
         raise NotAllowed(_("Only a coordinator of this region can do this."))
 
 
