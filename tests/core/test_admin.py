@@ -13,35 +13,45 @@ PAGES = [
     "/admin/core/region/",
     "/admin/core/user/",
     "/admin/core/organisation/",
+    "/admin/core/membership/",
+    "/admin/people/language/",
+    "/admin/people/keypersonrole/",
+]
+
+#: Personal data of newcomers and key persons and the workflow records are not in the admin:
+#: they are reached only through the scoped, logged pages and API.
+NOT_IN_ADMIN = [
     "/admin/people/keyperson/",
     "/admin/people/newcomer/",
     "/admin/deployments/request/",
     "/admin/deployments/assignment/",
+    "/admin/deployments/activityreport/",
     "/admin/notifications/outboxmessage/",
 ]
 
 
+def administrator(world):
+    from sleutelnet.core.models import Role
+
+    return f.member(Role.ADMINISTRATOR, world.region, is_staff=True)
+
+
 @pytest.mark.parametrize("url", PAGES)
-def test_admin_pages_render_for_a_superuser(client, world, url):
-    admin_user = f.UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin_user)
+def test_admin_pages_render_for_an_administrator(client, world, url):
+    client.force_login(administrator(world))
     assert client.get(url).status_code == 200
 
 
-def test_workflow_records_are_read_only(client, world):
-    admin_user = f.UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin_user)
-    assert client.get("/admin/deployments/request/add/").status_code == 403
-    kp_url = f"/admin/people/keyperson/{world.key_person.pk}/change/"
-    response = client.post(kp_url, {"full_name": "Changed"})
-    world.key_person.refresh_from_db()
-    assert world.key_person.full_name != "Changed"
-    assert response.status_code in (200, 403)
+@pytest.mark.parametrize("url", NOT_IN_ADMIN)
+def test_personal_and_workflow_records_are_not_in_the_admin(client, world, url):
+    client.force_login(administrator(world))
+    assert client.get(url).status_code == 404
 
 
-def test_non_staff_cannot_open_the_admin(client, world):
-    client.force_login(world.coordinator)
-    assert client.get("/admin/").status_code == 302
+def test_only_administrators_open_the_admin(client, world):
+    for user in (world.coordinator, f.UserFactory(is_staff=True, is_superuser=True)):
+        client.force_login(user)
+        assert client.get("/admin/").status_code == 403
 
 
 def test_administrator_starts_in_the_admin(client, world):

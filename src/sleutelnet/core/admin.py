@@ -1,24 +1,16 @@
-"""Admin for reference data and accounts (administrators). Domain records change only through services."""
+"""Admin for accounts, roles and the region's organisations (administrators of a region)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
 
+from sleutelnet.core.admin_site import RegionScopedAdmin, admin_region_ids
 from sleutelnet.core.models import Membership, Municipality, Organisation, Region, User
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shows records without letting the admin bypass the services that own their changes."""
-
-    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
 
 
 class MunicipalityInline(admin.TabularInline):
@@ -27,20 +19,27 @@ class MunicipalityInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(RegionScopedAdmin):
+    region_lookup = "id"
     list_display = ["name", "uuid"]
     inlines = [MunicipalityInline]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)  # a new tenant is a platform decision
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
 
 @admin.register(Municipality)
-class MunicipalityAdmin(admin.ModelAdmin):
+class MunicipalityAdmin(RegionScopedAdmin):
     list_display = ["name", "cbs_code", "region"]
     list_filter = ["region"]
     search_fields = ["name", "cbs_code"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RegionScopedAdmin):
     list_display = ["name", "kind", "municipality", "region"]
     list_filter = ["region", "kind"]
     search_fields = ["name"]
@@ -51,16 +50,51 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["organisation"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).filter(region_id__in=admin_region_ids(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Region:
+            kwargs["queryset"] = Region.objects.filter(id__in=admin_region_ids(request))
+        elif db_field.related_model is Organisation:
+            kwargs["queryset"] = Organisation.objects.filter(region_id__in=admin_region_ids(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
+    """Accounts with a role in the administrator's regions, and new accounts without a role yet."""
+
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Sleutelnet", {"fields": ("preferred_language",)}))  # type: ignore[operator]
 
+    def scope(self, request: HttpRequest) -> Q:
+        return Q(memberships__region_id__in=admin_region_ids(request)) | Q(memberships__isnull=True)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:  # only the platform grants platform rights
+            fields += ["is_superuser", "user_permissions", "groups"]
+        return fields
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RegionScopedAdmin):
     list_display = ["user", "role", "region", "organisation"]
     list_filter = ["region", "role"]
     search_fields = ["user__username", "user__last_name"]
+
+
+# Roles are memberships (core.models.Membership), not Django groups; API tokens are managed in
+# Sleutelnet itself. Neither has a place in this admin.
+from django.contrib.auth.models import Group  # noqa: E402
+
+admin.site.unregister(Group)
+try:
+    from rest_framework.authtoken.models import TokenProxy  # noqa: E402
+except ImportError:  # pragma: no cover - authtoken not installed
+    pass
+else:
+    if admin.site.is_registered(TokenProxy):
+        admin.site.unregister(TokenProxy)

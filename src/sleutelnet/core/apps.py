@@ -6,3 +6,4 @@ class CoreConfig(AppConfig):
     name = "sleutelnet.core"
     label = "core"
     verbose_name = _("Core")
+

@@ -130,6 +130,7 @@ class Role(models.TextChoices):
     REQUESTER = "requester", _("Requester")
     KEY_PERSON = "key_person", _("Key person")
     POLICY_OFFICER = "policy_officer", _("Policy officer")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

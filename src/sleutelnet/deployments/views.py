@@ -68,7 +68,7 @@ from sleutelnet.notifications.selectors import active_feed_for
 from sleutelnet.notifications.views import assignment_ics
 from sleutelnet.people.models import KeyPerson
 from sleutelnet.people.selectors import key_persons_for
-from sleutelnet.web.decorators import own_key_person, role_required
+from sleutelnet.web.decorators import own_key_person
 from sleutelnet.web.forms import ReasonForm, attach_domain_error
 from sleutelnet.web.pagination import paginate
 
@@ -95,7 +95,6 @@ def _coordinator_requests(request: HttpRequest) -> QuerySet[Request]:
     return requests_for(request.user).filter(region_id__in=region_ids(request.user, Role.COORDINATOR))  # type: ignore[arg-type]
 
 
-@role_required(Role.COORDINATOR)
 def coordinator_queue(request: HttpRequest) -> HttpResponse:
     """Open requests, soonest and most urgent first, with filters that refresh in place (htmx)."""
     user = request.user
@@ -231,7 +230,6 @@ def _coordinator_request_or_404(request: HttpRequest, uuid: UUID) -> Request:
     return get_object_or_404(_coordinator_requests(request), uuid=uuid)
 
 
-@role_required(Role.COORDINATOR)
 def coordinator_request(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A request with its assignments and the ranked candidates (why, and why not)."""
     req = _coordinator_request_or_404(request, uuid)
@@ -244,7 +242,6 @@ def coordinator_request(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return response
 
 
-@role_required(Role.COORDINATOR)
 @require_POST
 def coordinator_offer(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Offer the request to the ticked key persons."""
@@ -273,7 +270,6 @@ def coordinator_offer(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_coordinator_request(request, req, offer_form=form, candidates=(feasible, infeasible))
 
 
-@role_required(Role.COORDINATOR)
 @require_POST
 def coordinator_cancel_request(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Cancel a request, with a reason that everyone involved receives."""
@@ -290,7 +286,6 @@ def coordinator_cancel_request(request: HttpRequest, uuid: UUID) -> HttpResponse
     return _render_coordinator_request(request, req, cancel_form=form)
 
 
-@role_required(Role.COORDINATOR)
 @require_POST
 def coordinator_cancel_assignment(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Withdraw an offer, or cancel an accepted assignment, with a reason."""
@@ -351,13 +346,12 @@ def _period_problem(request: HttpRequest) -> tuple[PlanPeriodForm, Any] | HttpRe
     if not form.is_valid():
         return _plan_page(request, {"form": form}, status=400)
     region = form.chosen_region()
-    if region is None:  # pragma: no cover - role_required lets only coordinators in
+    if region is None:  # pragma: no cover - the permission matrix lets only coordinators in
         raise PermissionDenied
     start, end = form.horizon()
     return form, region_instance(region, start, end)
 
 
-@role_required(Role.COORDINATOR)
 def coordinator_plan(request: HttpRequest) -> HttpResponse:
     """"Plan the week": the engine's proposal for the region's open requests of a period."""
     found = _period_problem(request)
@@ -380,7 +374,6 @@ def _period_fields(form: PlanPeriodForm) -> list[tuple[str, str]]:
     return fields
 
 
-@role_required(Role.COORDINATOR)
 def coordinator_plan_export(request: HttpRequest) -> HttpResponse:
     """The planning problem of a period as an instance file (docs/matching/instance.schema.json)."""
     found = _period_problem(request)
@@ -394,7 +387,6 @@ def coordinator_plan_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@role_required(Role.COORDINATOR)
 def coordinator_plan_import(request: HttpRequest) -> HttpResponse:
     """Upload a plan file (plan.schema.json) and review its assignments like the engine's own proposal."""
     if request.method != "POST":
@@ -451,7 +443,6 @@ def _when(req: Request) -> str:
     return date_format(timezone.localtime(req.starts_at), "SHORT_DATETIME_FORMAT")
 
 
-@role_required(Role.COORDINATOR)
 @require_POST
 def coordinator_plan_send(request: HttpRequest) -> HttpResponse:
     """Send the ticked proposals as offers: each request in its own transaction, reported per request."""
@@ -533,7 +524,6 @@ def _comment_form(assignment: Assignment, data: Any = None) -> CommentForm:
     return CommentForm(data, auto_id=f"id_{assignment.uuid.hex[:12]}_%s")
 
 
-@role_required(Role.COORDINATOR)
 def approvals(request: HttpRequest) -> HttpResponse:
     """Filed reports waiting for the coordinator: approve, or send back with a comment."""
     page = paginate(request, _approval_items(request), per_page=25)
@@ -555,7 +545,6 @@ def _approval_card(request: HttpRequest, a: Assignment, **extra: Any) -> HttpRes
     return render(request, "deployments/_approval_card.html", context)
 
 
-@role_required(Role.COORDINATOR)
 @require_POST
 def approve(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Approve a filed report (in place with htmx)."""
@@ -573,7 +562,6 @@ def approve(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("deployments:approvals")
 
 
-@role_required(Role.COORDINATOR)
 @require_POST
 def return_report(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Send a report back to the key person with a comment."""
@@ -616,7 +604,6 @@ def _request_form(request: HttpRequest, data: Any = None, *, editing: bool = Fal
     )
 
 
-@role_required(Role.REQUESTER)
 def request_list(request: HttpRequest) -> HttpResponse:
     """The requests of the user's organisation, newest date first, with a status filter."""
     filterset = RequestFilter(request.GET or None, queryset=_own_requests(request).order_by("-starts_at", "-id"), request=request)
@@ -625,7 +612,6 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(request, "deployments/request_list.html", {"filter": filterset, "page": page})
 
 
-@role_required(Role.REQUESTER)
 def request_new(request: HttpRequest) -> HttpResponse:
     """Ask for one or more key persons."""
     form = _request_form(request, request.POST if request.method == "POST" else None)
@@ -649,7 +635,6 @@ def _editable(req: Request) -> bool:
     return req.status == RequestStatus.OPEN and not getattr(req, "confirmed_count", 0)
 
 
-@role_required(Role.REQUESTER)
 def request_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Status of one request and who comes (names only)."""
     req = get_object_or_404(_with_counts(_own_requests(request)), uuid=uuid)
@@ -673,7 +658,6 @@ def _render_request_detail(request: HttpRequest, req: Request, cancel_form: Reas
     return render(request, "deployments/request_detail.html", context)
 
 
-@role_required(Role.REQUESTER)
 def request_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Change a request while nobody has accepted it yet."""
     req = get_object_or_404(_with_counts(_own_requests(request)), uuid=uuid)
@@ -695,7 +679,6 @@ def request_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "deployments/request_form.html", {"form": form, "req": req})
 
 
-@role_required(Role.REQUESTER)
 @require_POST
 def request_cancel(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Withdraw a request, with a reason."""
@@ -725,14 +708,12 @@ def _offer_card(request: HttpRequest, a: Assignment, **extra: Any) -> HttpRespon
     return render(request, "deployments/_offer_card.html", context)
 
 
-@role_required(Role.KEY_PERSON)
 def offers(request: HttpRequest) -> HttpResponse:
     """Open offers: yes or no, in place."""
     items = _own_assignments(request).filter(status=AssignmentStatus.OFFERED).order_by("request__starts_at", "id")
     return render(request, "deployments/offers.html", {"items": [(a, _reason_form(a)) for a in items]})
 
 
-@role_required(Role.KEY_PERSON)
 @require_POST
 def offer_accept(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Say yes to an offer."""
@@ -750,7 +731,6 @@ def offer_accept(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return redirect("deployments:offers")
 
 
-@role_required(Role.KEY_PERSON)
 @require_POST
 def offer_decline(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Say no to an offer, with a short reason for the coordinator."""
@@ -773,7 +753,6 @@ def offer_decline(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return render(request, "deployments/offers.html", {"items": rows})
 
 
-@role_required(Role.KEY_PERSON)
 @require_POST
 def assignment_withdraw(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The key person can no longer come to an accepted assignment; the coordinator looks for someone else."""
@@ -793,7 +772,6 @@ def assignment_withdraw(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_agenda(request, withdraw=(a.id, form))
 
 
-@role_required(Role.KEY_PERSON)
 def agenda(request: HttpRequest) -> HttpResponse:
     """Accepted assignments: what is coming, and what still needs a report."""
     return _render_agenda(request)
@@ -820,7 +798,6 @@ def _render_agenda(request: HttpRequest, withdraw: tuple[int, ReasonForm] | None
     )
 
 
-@role_required(Role.KEY_PERSON)
 def assignment_calendar(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """One own assignment as an .ics file for the phone's calendar."""
     a = get_object_or_404(
@@ -830,7 +807,6 @@ def assignment_calendar(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return assignment_ics(a)
 
 
-@role_required(Role.KEY_PERSON)
 def report(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """The short activity report after an assignment."""
     a = get_object_or_404(_own_assignments(request).select_related("report"), uuid=uuid)

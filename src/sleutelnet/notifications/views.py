@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from sleutelnet.core.exceptions import DomainError
-from sleutelnet.core.models import Role
 from sleutelnet.deployments.models import Assignment
 from sleutelnet.notifications import services
 from sleutelnet.notifications.calendar import render_calendar
@@ -20,7 +19,6 @@ from sleutelnet.notifications.selectors import (
     calendar_event,
     feed_assignments,
 )
-from sleutelnet.web.decorators import role_required
 
 
 def ics_response(body: str, *, filename: str | None = None) -> HttpResponse:
@@ -53,7 +51,6 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return ics_response(body)
 
 
-@role_required(Role.KEY_PERSON)
 @require_POST
 def calendar_feed_create(request: HttpRequest) -> HttpResponse:
     """Start or renew the feed and show its URL, this once."""
@@ -69,7 +66,6 @@ def calendar_feed_create(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@role_required(Role.KEY_PERSON)
 @require_POST
 def calendar_feed_revoke(request: HttpRequest) -> HttpResponse:
     """Stop the feed: the link no longer works."""

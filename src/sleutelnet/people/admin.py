@@ -1,33 +1,20 @@
-"""Admin: vocabularies are editable data; key persons and newcomers are shown read-only."""
+"""Admin: the vocabularies (shared reference data). Key persons and newcomers are not in the
+admin: they are reached only through the scoped and logged pages and API."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from sleutelnet.core.admin import ReadOnlyAdmin
-from sleutelnet.people.models import KeyPerson, KeyPersonRole, Language, LifeDomain, Newcomer
+from sleutelnet.core.admin_site import ReferenceDataAdmin
+from sleutelnet.people.models import KeyPersonRole, Language, LifeDomain
 
 
 @admin.register(KeyPersonRole, LifeDomain)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(ReferenceDataAdmin):
     list_display = ["code", "label", "position", "valid_from", "valid_until"]
 
 
 @admin.register(Language)
-class LanguageAdmin(admin.ModelAdmin):
+class LanguageAdmin(ReferenceDataAdmin):
     list_display = ["code", "variant", "name", "native_name", "direction"]
     search_fields = ["code", "name"]
-
-
-@admin.register(KeyPerson)
-class KeyPersonAdmin(ReadOnlyAdmin):
-    list_display = ["full_name", "status", "region", "vog_valid_until"]
-    list_filter = ["region", "status"]
-    search_fields = ["full_name"]
-
-
-@admin.register(Newcomer)
-class NewcomerAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "municipality", "learning_route"]
-    list_filter = ["region"]
-    search_fields = ["reference"]

@@ -31,7 +31,7 @@ from sleutelnet.people.forms import (
 )
 from sleutelnet.people.models import DutchLevel, KeyPerson, KeyPersonRole, KeyPersonStatus, LearningRoute, Newcomer
 from sleutelnet.people.selectors import key_persons_for, newcomers_for
-from sleutelnet.web.decorators import own_key_person, role_required
+from sleutelnet.web.decorators import own_key_person
 from sleutelnet.web.forms import attach_domain_error
 from sleutelnet.web.pagination import paginate
 
@@ -107,7 +107,6 @@ def vog_state(kp: KeyPerson, today: dt.date | None = None) -> str:
 # --- key persons (coordinator) --------------------------------------------------------------
 
 
-@role_required(Role.COORDINATOR)
 def key_person_list(request: HttpRequest) -> HttpResponse:
     """The region's key persons, with filters; one query per related list, whatever the length."""
     filterset = KeyPersonFilter(request.GET or None, queryset=_region_key_persons(request), request=request)
@@ -121,7 +120,6 @@ def key_person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/key_person_list.html", {"filter": filterset, "page": page, "rows": rows})
 
 
-@role_required(Role.COORDINATOR)
 def key_person_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A key person's profile and current assignments."""
     kp = get_object_or_404(_region_key_persons(request), uuid=uuid)
@@ -166,13 +164,11 @@ def _key_person_form_page(request: HttpRequest, kp: KeyPerson | None) -> HttpRes
     return render(request, "people/key_person_form.html", context)
 
 
-@role_required(Role.COORDINATOR)
 def key_person_new(request: HttpRequest) -> HttpResponse:
     """Register a key person (a candidate until onboarding is done)."""
     return _key_person_form_page(request, None)
 
 
-@role_required(Role.COORDINATOR)
 def key_person_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Change a key person's profile."""
     return _key_person_form_page(request, get_object_or_404(_region_key_persons(request), uuid=uuid))
@@ -181,7 +177,6 @@ def key_person_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 # --- newcomers (coordinator) ----------------------------------------------------------------
 
 
-@role_required(Role.COORDINATOR)
 def newcomer_list(request: HttpRequest) -> HttpResponse:
     """Newcomers of the region, pseudonymous."""
     filterset = NewcomerFilter(request.GET or None, queryset=newcomers_for(request.user).order_by("reference", "id"), request=request)  # type: ignore[arg-type]
@@ -190,7 +185,6 @@ def newcomer_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/newcomer_list.html", {"filter": filterset, "page": page})
 
 
-@role_required(Role.COORDINATOR)
 def newcomer_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A newcomer's record, consent and the requests about them."""
     nc = get_object_or_404(newcomers_for(request.user), uuid=uuid)  # type: ignore[arg-type]
@@ -231,13 +225,11 @@ def _newcomer_form_page(request: HttpRequest, nc: Newcomer | None) -> HttpRespon
     return render(request, "people/newcomer_form.html", {"form": form, "nc": nc})
 
 
-@role_required(Role.COORDINATOR)
 def newcomer_new(request: HttpRequest) -> HttpResponse:
     """Register a newcomer (reference and first name only)."""
     return _newcomer_form_page(request, None)
 
 
-@role_required(Role.COORDINATOR)
 def newcomer_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Change a newcomer's record, e.g. record consent."""
     return _newcomer_form_page(request, get_object_or_404(newcomers_for(request.user), uuid=uuid))  # type: ignore[arg-type]
@@ -246,7 +238,6 @@ def newcomer_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 # --- the key person's own profile -----------------------------------------------------------
 
 
-@role_required(Role.KEY_PERSON)
 def profile(request: HttpRequest) -> HttpResponse:
     """A key person keeps their phone, e-mail, interface language and weekly availability up to date."""
     own = own_key_person(request)

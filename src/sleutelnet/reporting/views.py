@@ -10,10 +10,8 @@ from sleutelnet.core.models import Role
 from sleutelnet.core.selectors import municipalities_for, region_ids
 from sleutelnet.reporting.forms import ReachForm
 from sleutelnet.reporting.selectors import reach as reach_selector
-from sleutelnet.web.decorators import role_required
 
 
-@role_required(Role.POLICY_OFFICER, Role.COORDINATOR)
 def reach(request: HttpRequest) -> HttpResponse:
     """Reports, hours and people reached per municipality in a period, with totals and hours per role."""
     user = request.user

@@ -1,0 +1,291 @@
+"""The one permission model of Sleutelnet: who may call which page or API endpoint, how, and where.
+
+Every URL of the product has one entry in `MATRIX`, keyed by its URL name. An entry says, per
+HTTP method, which roles may call it and in which *scope* they see records there (their region,
+their organisation, their own records, aggregates only). Two thin adapters enforce it before any
+view code runs: `sleutelnet.web.middleware.PermissionMiddleware` for pages and
+`sleutelnet.api.permissions.MatrixPermission` for the API; both call `decide()`. A URL without an
+entry is refused (fail closed), and `tests/core/test_permission_matrix.py` fails for it.
+
+The role opens the door; the scope is kept by the selectors, which only ever return records
+of the user's scope, so a record outside it answers 404. `docs/permissions.md` is generated
+from this module (`sleutelnet permissions_matrix`); a test keeps it equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sleutelnet.core.models import Role
+
+#: Pseudo-role for endpoints anyone may call (login, the public API document).
+ANYONE = "anyone"
+
+C, R, K = Role.COORDINATOR.value, Role.REQUESTER.value, Role.KEY_PERSON.value
+P, V, A = Role.POLICY_OFFICER.value, Role.PRIVACY_OFFICER.value, Role.ADMINISTRATOR.value
+ROLES: tuple[str, ...] = (C, R, K, P, V, A)
+
+METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+class Scope(StrEnum):
+    """What part of the data a role reaches through an endpoint."""
+
+    REGION = "region"  # records of the regions the user holds this role in
+    ORGANISATION = "organisation"  # records of the organisations the user files requests for
+    OWN = "own"  # the key person's own record, offers and assignments
+    AGGREGATE = "aggregate"  # figures only; never a person
+    REFERENCE = "reference"  # vocabularies: no personal data
+    SELF = "self"  # the user's own account (sign-in, second factor, language)
+    SECRET = "secret"  # a secret link is the credential (calendar feed)
+    PUBLIC = "public"  # no personal data, no login
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One URL of the product: who may use it with which method, and in which scope."""
+
+    name: str
+    summary: str
+    access: Mapping[str, Mapping[str, Scope]]
+    #: The processing activity (see `core.processing`) when it shows or changes personal data.
+    activity: str | None = None
+    #: The kind of record its URL names (for the matrix test and the docs), if any.
+    subject: str | None = None
+    #: True for exports and file downloads (listed as such in the docs).
+    export: bool = False
+    #: For the API: the token scope needed, per method ("read" for GET, else "write").
+    resource: str | None = None
+    methods: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "methods", frozenset(self.access))
+
+    def roles_for(self, method: str) -> Mapping[str, Scope]:
+        """The roles allowed for `method` (HEAD counts as GET)."""
+        return self.access.get("GET" if method == "HEAD" else method, {})
+
+    @property
+    def is_api(self) -> bool:
+        return self.name.startswith("api-")
+
+
+def _e(
+    name: str,
+    summary: str,
+    *,
+    activity: str | None = None,
+    subject: str | None = None,
+    export: bool = False,
+    resource: str | None = None,
+    **methods: Mapping[str, Scope],
+) -> Endpoint:
+    """An entry; the methods are given as keyword arguments: get={role: scope}, post=..."""
+    access = {method.upper(): dict(spec) for method, spec in methods.items()}
+    return Endpoint(name, summary, access, activity, subject, export, resource)
+
+
+def _same(scope: Scope, *roles: str) -> dict[str, Scope]:
+    return {role: scope for role in roles}
+
+
+# Shorthands for the table below.
+COORD = _same(Scope.REGION, C)
+OWN_KP = _same(Scope.OWN, K)
+ORG_REQ = _same(Scope.ORGANISATION, R)
+PUBLIC = {ANYONE: Scope.PUBLIC}
+EVERY_ROLE_SELF = {ANYONE: Scope.SELF}
+REFERENCE = _same(Scope.REFERENCE, *ROLES)
+AGGREGATES = _same(Scope.AGGREGATE, C, P)
+PRIVACY = _same(Scope.REGION, V)
+ADMIN = _same(Scope.REGION, A)
+
+# Processing activities (their legal basis is in core.processing and docs/privacy.md).
+REGISTRY = "key-person-registry"
+NEWCOMERS = "newcomer-registration"
+DEPLOYMENT = "deployment"
+REPORTING = "activity-reporting"
+SUPERVISION = "privacy-supervision"
+RIGHTS = "data-subject-rights"
+ACCOUNTS = "account-management"
+
+
+MATRIX_ENTRIES: tuple[Endpoint, ...] = (
+    # --- signing in and the start page -------------------------------------------------------
+    _e("home", "Start page: sends each user to the page of their role", get=EVERY_ROLE_SELF),
+    _e("login", "Sign in with username and password", get=PUBLIC, post=PUBLIC),
+    _e("logout", "Sign out", post=PUBLIC),
+    _e("set_language", "Choose the interface language", post=PUBLIC),
+    # --- coordinator: requests, offers, planning, approvals ----------------------------------
+    _e("deployments:coordinator_queue", "Queue of open requests (search, filters)", activity=DEPLOYMENT, get=COORD),
+    _e("deployments:coordinator_request", "A request with candidates and 'why not'", activity=DEPLOYMENT, subject="request", get=COORD),
+    _e("deployments:coordinator_offer", "Offer a request to key persons", activity=DEPLOYMENT, subject="request", post=COORD),
+    _e("deployments:coordinator_cancel_request", "Cancel a request", activity=DEPLOYMENT, subject="request", post=COORD),
+    _e("deployments:coordinator_cancel_assignment", "Withdraw an offer or assignment", activity=DEPLOYMENT, subject="assignment", post=COORD),
+    _e("deployments:coordinator_plan", "Plan a period: proposals for all open requests", activity=DEPLOYMENT, get=COORD),
+    _e("deployments:coordinator_plan_export", "Download the planning problem (JSON)", activity=DEPLOYMENT, export=True, get=COORD),
+    _e("deployments:coordinator_plan_import", "Upload a plan file (JSON)", activity=DEPLOYMENT, get=COORD, post=COORD),
+    _e("deployments:coordinator_plan_send", "Send many offers at once (bulk action)", activity=DEPLOYMENT, post=COORD),
+    _e("deployments:approvals", "Filed reports waiting for approval", activity=REPORTING, get=COORD),
+    _e("deployments:approve", "Approve a report", activity=REPORTING, subject="assignment", post=COORD),
+    _e("deployments:return_report", "Send a report back", activity=REPORTING, subject="assignment", post=COORD),
+    # --- requester ----------------------------------------------------------------------------
+    _e("deployments:request_list", "My organisation's requests (search, filters)", activity=DEPLOYMENT, get=ORG_REQ),
+    _e("deployments:request_new", "File a request", activity=DEPLOYMENT, get=ORG_REQ, post=ORG_REQ),
+    _e("deployments:request_detail", "A request of my organisation and who comes", activity=DEPLOYMENT, subject="request", get=ORG_REQ),
+    _e("deployments:request_edit", "Change an open request", activity=DEPLOYMENT, subject="request", get=ORG_REQ, post=ORG_REQ),
+    _e("deployments:request_cancel", "Withdraw a request", activity=DEPLOYMENT, subject="request", post=ORG_REQ),
+    # --- key person ---------------------------------------------------------------------------
+    _e("deployments:offers", "My open offers", activity=DEPLOYMENT, get=OWN_KP),
+    _e("deployments:offer_accept", "Accept an offer", activity=DEPLOYMENT, subject="assignment", post=OWN_KP),
+    _e("deployments:offer_decline", "Decline an offer", activity=DEPLOYMENT, subject="assignment", post=OWN_KP),
+    _e("deployments:agenda", "My agenda", activity=DEPLOYMENT, get=OWN_KP),
+    _e("deployments:assignment_withdraw", "Step back from an accepted assignment", activity=DEPLOYMENT, subject="assignment", post=OWN_KP),
+    _e("deployments:report", "File the activity report", activity=REPORTING, subject="assignment", get=OWN_KP, post=OWN_KP),
+    _e("deployments:assignment_calendar", "One assignment as an .ics file (download)", activity=DEPLOYMENT, subject="assignment", export=True, get=OWN_KP),
+    _e("people:profile", "My profile: contact details, language, availability", activity=REGISTRY, get=OWN_KP, post=OWN_KP),
+    _e("notifications:calendar_feed_create", "Start or renew my calendar link", activity=DEPLOYMENT, post=OWN_KP),
+    _e("notifications:calendar_feed_revoke", "Stop my calendar link", activity=DEPLOYMENT, post=OWN_KP),
+    _e("notifications:calendar_feed", "My agenda as a calendar feed (secret link)", activity=DEPLOYMENT, export=True, get={ANYONE: Scope.SECRET}),
+    # --- coordinator: key persons and newcomers -----------------------------------------------
+    _e("people:key_person_list", "Key persons of the region (search, filters)", activity=REGISTRY, get=COORD),
+    _e("people:key_person_new", "Register a key person", activity=REGISTRY, get=COORD, post=COORD),
+    _e("people:key_person_detail", "A key person's profile", activity=REGISTRY, subject="key_person", get=COORD),
+    _e("people:key_person_edit", "Change a key person's profile", activity=REGISTRY, subject="key_person", get=COORD, post=COORD),
+    _e("people:newcomer_list", "Newcomers of the region (search, filters)", activity=NEWCOMERS, get=COORD),
+    _e("people:newcomer_new", "Register a newcomer", activity=NEWCOMERS, get=COORD, post=COORD),
+    _e("people:newcomer_detail", "A newcomer's record, consent and requests", activity=NEWCOMERS, subject="newcomer", get=COORD),
+    _e("people:newcomer_edit", "Change a newcomer's record", activity=NEWCOMERS, subject="newcomer", get=COORD, post=COORD),
+    # --- figures ------------------------------------------------------------------------------
+    _e("reporting:reach", "Reach figures per municipality", get=AGGREGATES),
+    _e("reporting:coordinator_reach", "Reach figures per municipality", get=AGGREGATES),
+    # --- administration -----------------------------------------------------------------------
+    _e("admin:*", "The admin: accounts, roles and reference data of the administrator's regions", activity=ACCOUNTS, get=ADMIN, post=ADMIN),
+    # --- API v1 -------------------------------------------------------------------------------
+    _e("api-schema", "The OpenAPI document", get=PUBLIC),
+    _e("api-docs", "Interactive API documentation", get=PUBLIC),
+    _e("api-language-list", "Languages", resource="reference", get=REFERENCE),
+    _e("api-key-person-role-list", "Key-person roles", resource="reference", get=REFERENCE),
+    _e("api-life-domain-list", "Life domains", resource="reference", get=REFERENCE),
+    _e("api-municipality-list", "Municipalities of my regions", resource="reference", get=_same(Scope.REGION, *ROLES)),
+    _e("api-municipality-detail", "A municipality", resource="reference", subject="municipality", get=_same(Scope.REGION, *ROLES)),
+    _e(
+        "api-organisation-list", "Organisations", resource="reference",
+        get={C: Scope.REGION, P: Scope.REGION, A: Scope.REGION, R: Scope.ORGANISATION},
+    ),
+    _e(
+        "api-organisation-detail", "An organisation", resource="reference", subject="organisation",
+        get={C: Scope.REGION, P: Scope.REGION, A: Scope.REGION, R: Scope.ORGANISATION},
+    ),
+    _e(
+        "api-key-person-list", "Key persons (search, filters); register one", activity=REGISTRY, resource="key-persons",
+        get={C: Scope.REGION, K: Scope.OWN}, post=COORD,
+    ),
+    _e(
+        "api-key-person-detail", "A key person's profile", activity=REGISTRY, resource="key-persons", subject="key_person",
+        get={C: Scope.REGION, K: Scope.OWN}, put={C: Scope.REGION, K: Scope.OWN}, patch={C: Scope.REGION, K: Scope.OWN},
+    ),
+    _e("api-newcomer-list", "Newcomers (search, filters); register one", activity=NEWCOMERS, resource="newcomers", get=COORD, post=COORD),
+    _e(
+        "api-newcomer-detail", "A newcomer's record", activity=NEWCOMERS, resource="newcomers", subject="newcomer",
+        get=COORD, put=COORD, patch=COORD,
+    ),
+    _e(
+        "api-request-list", "Requests (search, filters); file one", activity=DEPLOYMENT, resource="requests",
+        get={C: Scope.REGION, R: Scope.ORGANISATION, K: Scope.OWN}, post={C: Scope.REGION, R: Scope.ORGANISATION},
+    ),
+    _e(
+        "api-request-detail", "A request", activity=DEPLOYMENT, resource="requests", subject="request",
+        get={C: Scope.REGION, R: Scope.ORGANISATION, K: Scope.OWN},
+        put={C: Scope.REGION, R: Scope.ORGANISATION}, patch={C: Scope.REGION, R: Scope.ORGANISATION},
+    ),
+    _e("api-request-candidates", "Ranked candidates for a request", activity=DEPLOYMENT, resource="requests", subject="request", get=COORD),
+    _e("api-request-offer", "Offer a request", activity=DEPLOYMENT, resource="requests", subject="request", post=COORD),
+    _e(
+        "api-request-cancel", "Cancel a request", activity=DEPLOYMENT, resource="requests", subject="request",
+        post={C: Scope.REGION, R: Scope.ORGANISATION},
+    ),
+    _e(
+        "api-assignment-list", "Assignments (filters)", activity=DEPLOYMENT, resource="assignments",
+        get={C: Scope.REGION, R: Scope.ORGANISATION, K: Scope.OWN},
+    ),
+    _e(
+        "api-assignment-detail", "An assignment", activity=DEPLOYMENT, resource="assignments", subject="assignment",
+        get={C: Scope.REGION, R: Scope.ORGANISATION, K: Scope.OWN},
+    ),
+    _e("api-assignment-accept", "Accept an offer", activity=DEPLOYMENT, resource="assignments", subject="assignment", post=OWN_KP),
+    _e("api-assignment-decline", "Decline an offer", activity=DEPLOYMENT, resource="assignments", subject="assignment", post=OWN_KP),
+    _e(
+        "api-assignment-cancel", "Cancel an assignment", activity=DEPLOYMENT, resource="assignments", subject="assignment",
+        post={C: Scope.REGION, K: Scope.OWN},
+    ),
+    _e("api-assignment-report", "File the activity report", activity=REPORTING, resource="assignments", subject="assignment", post=OWN_KP),
+    _e("api-assignment-approve", "Approve a report", activity=REPORTING, resource="assignments", subject="assignment", post=COORD),
+    _e("api-assignment-return", "Send a report back", activity=REPORTING, resource="assignments", subject="assignment", post=COORD),
+    _e(
+        "api-activity-report-list", "Activity reports", activity=REPORTING, resource="activity-reports",
+        get={C: Scope.REGION, R: Scope.ORGANISATION, K: Scope.OWN},
+    ),
+    _e(
+        "api-activity-report-detail", "An activity report", activity=REPORTING, resource="activity-reports", subject="report",
+        get={C: Scope.REGION, R: Scope.ORGANISATION, K: Scope.OWN},
+    ),
+    _e("api-reach", "Reach figures (aggregates only)", resource="reach", get=AGGREGATES),
+)
+
+MATRIX: dict[str, Endpoint] = {e.name: e for e in MATRIX_ENTRIES}
+if len(MATRIX) != len(MATRIX_ENTRIES):  # pragma: no cover - a typo in the table above
+    raise RuntimeError("Two entries of the permission matrix have the same name.")
+
+
+def endpoint_for(view_name: str | None) -> Endpoint | None:
+    """The matrix entry of a resolved URL name; the admin is one entry for all its pages."""
+    if not view_name:
+        return None
+    if view_name.startswith("admin:"):
+        return MATRIX["admin:*"]
+    return MATRIX.get(view_name)
+
+
+class Outcome(StrEnum):
+    ALLOW = "allow"
+    UNKNOWN = "unknown"  # no entry: refused, and a test fails
+    METHOD = "method"  # 405
+    LOGIN = "login"  # not signed in: 401 (API) or to the login page (web)
+    VERIFY = "verify"  # signed in with the password only: to the second-factor page
+    ROLE = "role"  # 403
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    endpoint: Endpoint | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome is Outcome.ALLOW
+
+
+def decide(view_name: str | None, method: str, user: object, *, roles: Iterable[str], verified: bool) -> Decision:
+    """Whether `user` (holding `roles`) may call the endpoint `view_name` with `method`.
+
+    `verified` says whether the user passed the second factor (or came with an API token).
+    """
+    endpoint = endpoint_for(view_name)
+    if endpoint is None:
+        return Decision(Outcome.UNKNOWN)
+    method = method.upper()
+    allowed = endpoint.roles_for(method)
+    if not allowed:
+        return Decision(Outcome.METHOD, endpoint)
+    if ANYONE in allowed and allowed[ANYONE] in (Scope.PUBLIC, Scope.SECRET):
+        return Decision(Outcome.ALLOW, endpoint)
+    if not getattr(user, "is_authenticated", False):
+        return Decision(Outcome.LOGIN, endpoint)
+    if not verified:
+        return Decision(Outcome.VERIFY, endpoint)
+    if ANYONE in allowed or set(roles) & set(allowed):
+        return Decision(Outcome.ALLOW, endpoint)
+    return Decision(Outcome.ROLE, endpoint)
