@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "SLEUTELNET_MODE"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "SLEUTELNET_MODE", "PROCESSING_LOG_KEY"}}
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -33,6 +33,10 @@ def _start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"SLEUTELNET_MODE": "production", "SECRET_KEY": "x" * 60, "DEBUG": "true"}, "DEBUG"),
         ({"SLEUTELNET_MODE": "production", "SECRET_KEY": "x" * 60}, "insecure SECRET_KEY"),
         ({"DEBUG": "maybe"}, "DEBUG must be true or false"),
+        (
+            {"SLEUTELNET_MODE": "production", "SECRET_KEY": "k3J9-vQ2m!xR7pL0zW5tY8uB1nC4eF6gH2jK9sD3aQ7wE5rT1yU", "DEBUG": "false"},
+            "PROCESSING_LOG_KEY",
+        ),
     ],
 )
 def test_refuses_insecure_or_invalid_settings(env: dict[str, str], message: str) -> None:
@@ -43,7 +47,9 @@ def test_refuses_insecure_or_invalid_settings(env: dict[str, str], message: str)
 
 def test_production_starts_with_a_strong_secret() -> None:
     secret = "k3J9-vQ2m!xR7pL0zW5tY8uB1nC4eF6gH2jK9sD3aQ7wE5rT1yU"
-    result = _start({"SLEUTELNET_MODE": "production", "SECRET_KEY": secret, "DEBUG": "false"})
+    result = _start(
+        {"SLEUTELNET_MODE": "production", "SECRET_KEY": secret, "DEBUG": "false", "PROCESSING_LOG_KEY": "p" * 8 + secret}
+    )
     assert result.returncode == 0, result.stderr
 
 

@@ -32,6 +32,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
 from sleutelnet.core.exceptions import DomainError
+from sleutelnet.core.processing import ProcessingLogUnavailable
 
 logger = logging.getLogger("sleutelnet.api")
 
@@ -59,6 +60,7 @@ def _titles() -> dict[int, tuple[str, str]]:
         415: ("unsupported-media-type", _("Unsupported media type.")),
         429: ("throttled", _("Too many requests.")),
         500: ("server-error", _("Something went wrong on our side.")),
+        503: ("unavailable", _("Temporarily unavailable: nothing was shown or changed. Try again in a minute.")),
     }
 
 
@@ -154,6 +156,9 @@ def _respond(body: dict[str, Any], headers: dict[str, str] | None = None) -> Res
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every exception becomes a problem+json response."""
     instance = _instance(context)
+
+    if isinstance(exc, ProcessingLogUnavailable):
+        return _respond(problem(503, instance=instance), {"Retry-After": "60"})
 
     if isinstance(exc, DomainError):
         message = force_str(exc.message)

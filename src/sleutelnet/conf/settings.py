@@ -38,6 +38,15 @@ if PRODUCTION:
             "at least 50 characters."
         )
 
+# The key of the pseudonyms in the processing log (HMAC-SHA256). Keep it apart from SECRET_KEY so
+# that rotating one does not change the other; losing it makes old lines unsearchable by person.
+PROCESSING_LOG_KEY = env_str("PROCESSING_LOG_KEY", "")
+if PRODUCTION and len(PROCESSING_LOG_KEY) < 32:
+    raise ImproperlyConfigured(
+        "Production mode refuses to start without PROCESSING_LOG_KEY: set a random value of at least "
+        "32 characters (the key of the pseudonyms in the processing log)."
+    )
+
 INSTALLED_APPS = [
     "sleutelnet.core.admin_config.SleutelnetAdminConfig",
     "django.contrib.auth",
@@ -57,6 +66,7 @@ INSTALLED_APPS = [
     "sleutelnet.deployments",
     "sleutelnet.reporting",
     "sleutelnet.notifications",
+    "sleutelnet.privacy",
     "sleutelnet.api",
     "sleutelnet.web",
     "sleutelnet.demo",
@@ -72,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each request is one processing operation: its reads are logged before the answer leaves.
+    "sleutelnet.core.middleware.ProcessingLogMiddleware",
     # The permission matrix (core.permissions) before every view; API views apply it in DRF.
     "sleutelnet.web.middleware.PermissionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

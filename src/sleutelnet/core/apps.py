@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    def ready(self) -> None:
+        from sleutelnet.core import processing
+
+        processing.connect()

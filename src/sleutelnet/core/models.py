@@ -157,3 +157,81 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.region}"
+
+
+# --- the processing log and the audit log (see core/processing.py) ---------------------------
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Log rows are written once and never changed or removed by the application."""
+
+    def update(self, **kwargs: object) -> int:
+        raise PermissionError("The log is append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise PermissionError("The log is append-only.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The log is append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("The log is append-only.")
+
+
+class ProcessingLogEntry(AppendOnlyModel):
+    """One processing of one person's data (Logboek Dataverwerkingen): no actor, a pseudonym.
+
+    The actor is in the audit log, joined by `operation_id`.
+    """
+
+    trace_id = models.CharField(max_length=32, db_index=True)
+    operation_id = models.CharField(max_length=32, db_index=True)
+    operation = models.CharField(_("operation"), max_length=16)
+    started_at = models.DateTimeField(_("start"), db_index=True)
+    ended_at = models.DateTimeField(_("end"))
+    status = models.CharField(_("outcome"), max_length=8)
+    processing_activity = models.CharField(_("processing activity"), max_length=64)
+    subject_kind = models.CharField(_("kind of person"), max_length=16)
+    subject = models.CharField(_("person (pseudonym)"), max_length=64, db_index=True)
+    region_id = models.BigIntegerField(null=True, db_index=True)
+    channel = models.CharField(_("channel"), max_length=16)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("processing log line")
+        verbose_name_plural = _("processing log")
+
+
+class AuditLogEntry(AppendOnlyModel):
+    """Who carried out an operation, from where, with which result: one entry per operation."""
+
+    operation_id = models.CharField(max_length=32, unique=True)
+    trace_id = models.CharField(max_length=32)
+    at = models.DateTimeField(_("start"), db_index=True)
+    ended_at = models.DateTimeField(_("end"))
+    actor_id = models.BigIntegerField(null=True, db_index=True)
+    actor = models.CharField(_("who"), max_length=150, blank=True)
+    actor_roles = models.CharField(_("roles"), max_length=200, blank=True)
+    channel = models.CharField(_("channel"), max_length=16)
+    view = models.CharField(_("page or endpoint"), max_length=200, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    route = models.CharField(_("address pattern"), max_length=500, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    outcome = models.CharField(_("outcome"), max_length=8)
+    subjects = models.PositiveIntegerField(_("persons concerned"), default=0)
+    regions = models.CharField(max_length=500, default=",")
+    origin = models.CharField(_("origin"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")

@@ -161,6 +161,11 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     # --- figures ------------------------------------------------------------------------------
     _e("reporting:reach", "Reach figures per municipality", get=AGGREGATES),
     _e("reporting:coordinator_reach", "Reach figures per municipality", get=AGGREGATES),
+    # --- privacy officer ----------------------------------------------------------------------
+    _e("privacy:log", "Search the processing log", activity=SUPERVISION, get=PRIVACY),
+    _e("privacy:log_export", "Export the processing log (CSV, XLSX)", activity=SUPERVISION, export=True, get=PRIVACY),
+    _e("privacy:audit", "Search the audit log", activity=SUPERVISION, get=PRIVACY),
+    _e("privacy:audit_export", "Export the audit log (CSV, XLSX)", activity=SUPERVISION, export=True, get=PRIVACY),
     # --- administration -----------------------------------------------------------------------
     _e("admin:*", "The admin: accounts, roles and reference data of the administrator's regions", activity=ACCOUNTS, get=ADMIN, post=ADMIN),
     # --- API v1 -------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def organisation_ids(user: User) -> set[int]:
 
 def primary_role(user: User) -> str | None:
     """The role that decides the user's start page (first by a fixed order)."""
-    order = [Role.COORDINATOR, Role.POLICY_OFFICER, Role.REQUESTER, Role.KEY_PERSON, Role.ADMINISTRATOR]
+    order = [Role.COORDINATOR, Role.POLICY_OFFICER, Role.REQUESTER, Role.KEY_PERSON, Role.PRIVACY_OFFICER, Role.ADMINISTRATOR]
     held = roles_of(user)
     return next((r.value for r in order if r in held), None)
 

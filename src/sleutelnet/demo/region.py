@@ -23,7 +23,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
-from sleutelnet.core import clock
+from sleutelnet.core import clock, processing
 from sleutelnet.core.models import Membership, Municipality, Organisation, Region, Role, User
 from sleutelnet.demo import data as d
 from sleutelnet.people import services as people_services
@@ -361,7 +361,11 @@ def load_demo(*, today: dt.date | None = None) -> LoadResult:
         return LoadResult(created=False)
     started = time.monotonic()
     today = today or clock.today()
-    with _no_query_log(), transaction.atomic():
+    # One operation for the processing log: the services write their lines (a line per person
+    # per step, as always); the reads of the replay are not shown to anyone, so not collected.
+    with _no_query_log(), transaction.atomic(), processing.operation(
+        channel="import", collect_reads=False, description="load_demo"
+    ):
         last_message = (
             OutboxMessage.objects.order_by("-id").values_list("id", flat=True).first() or 0
         )

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
 
-from sleutelnet.core import clock
+from sleutelnet.core import clock, processing
 from sleutelnet.core.models import Region
 from sleutelnet.deployments.models import (
     ACTIVE_ASSIGNMENT_STATES,
@@ -175,13 +175,14 @@ def candidates_for(
     )
     history_newcomers: dict[int, set[str]] = defaultdict(set)
     history_orgs: dict[int, set[str]] = defaultdict(set)
-    for kp_id, nc_uuid, org_uuid in (
+    for kp_id, nc_uuid, org_uuid, nc_id in (
         Assignment.objects.filter(key_person_id__in=ids, status__in=("reported", "approved"))
         .exclude(request_id=req.id)
-        .values_list("key_person_id", "request__newcomer__uuid", "request__organisation__uuid")
+        .values_list("key_person_id", "request__newcomer__uuid", "request__organisation__uuid", "request__newcomer_id")
     ):
         if nc_uuid:
             history_newcomers[kp_id].add(str(nc_uuid))
+            processing.note_read("newcomer", nc_id, req.region_id)  # continuity: who worked with whom
         history_orgs[kp_id].add(str(org_uuid))
 
     start_local = timezone.localtime(req.starts_at)
@@ -364,11 +365,12 @@ def region_instance(region: Region, start: dt.datetime, end: dt.datetime) -> Pla
     )
     history_newcomers: dict[int, set[str]] = defaultdict(set)
     history_orgs: dict[int, set[str]] = defaultdict(set)
-    for kp_id, nc_uuid, org_uuid in Assignment.objects.filter(
+    for kp_id, nc_uuid, org_uuid, nc_id in Assignment.objects.filter(
         key_person__region=region, status__in=("reported", "approved")
-    ).values_list("key_person_id", "request__newcomer__uuid", "request__organisation__uuid"):
+    ).values_list("key_person_id", "request__newcomer__uuid", "request__organisation__uuid", "request__newcomer_id"):
         if nc_uuid:
             history_newcomers[kp_id].add(str(nc_uuid))
+            processing.note_read("newcomer", nc_id, region.id)  # continuity: who worked with whom
         history_orgs[kp_id].add(str(org_uuid))
 
     day_from, day_to = horizon.start.date(), horizon.end.date()

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sleutelnet.core import clock
+from sleutelnet.core import clock, processing
 from sleutelnet.core.exceptions import DomainError, InvalidTransition, NotAllowed
 from sleutelnet.core.models import Membership, Municipality, Organisation, Role, User
 from sleutelnet.core.selectors import has_role, organisation_ids
@@ -77,6 +77,11 @@ class ReportData:
     languages_used: Sequence[Language] = field(default_factory=list)
     outcome: str = ""
     follow_up: str = ""
+
+
+def _log(operation: str, actor: User | None, *subjects: object, activity: str = "deployment") -> None:
+    """Processing-log lines for the newcomer and key persons a step changes (core.processing)."""
+    processing.record(operation, [s for s in subjects if s is not None], activity=activity, actor=actor)
 
 
 # --- who gets told -------------------------------------------------------------------------
@@ -208,6 +213,7 @@ def file_request(*, actor: User, organisation: Organisation, data: RequestData) 
     )
     req.roles.set(data.roles)
     req.life_domains.set(data.life_domains)
+    _log(processing.CREATE, actor, req.newcomer)
     queue_mail(to=_coordinators(req.region_id), template="request_filed", context={"request": req})
     return req
 
@@ -234,6 +240,7 @@ def update_request(*, actor: User, request: Request, data: RequestData) -> Reque
     req.save()
     req.roles.set(data.roles)
     req.life_domains.set(data.life_domains)
+    _log(processing.UPDATE, actor, req.newcomer)
     return req
 
 
@@ -256,6 +263,7 @@ def cancel_request(*, actor: User, request: Request, reason: str) -> Request:
     req.status = RequestStatus.CANCELLED
     req.cancel_reason = reason
     req.save(update_fields=["status", "cancel_reason", "updated_at"])
+    _log(processing.UPDATE, actor, req.newcomer, *(a.key_person for a in live))
     to = _coordinators(req.region_id) + _requester(req)
     for a in live:
         to += _key_person(a.key_person)
@@ -302,6 +310,7 @@ def offer(*, actor: User, request: Request, key_persons: Iterable[KeyPerson]) ->
         )
         created.append(a)
         queue_mail(to=_key_person(kp), template="offer_made", context={"assignment": a, "request": req})
+    _log(processing.CREATE, actor, req.newcomer, *people)
     return created
 
 
@@ -373,6 +382,7 @@ def accept(*, actor: User, assignment: Assignment) -> Assignment:
             other.status = AssignmentStatus.CANCELLED
             other.cancel_reason = _("Enough key persons accepted this request.")
             other.save(update_fields=["status", "cancel_reason", "updated_at"])
+    _log(processing.UPDATE, actor, req.newcomer, a.key_person, *(other.key_person for other in withdrawn))
     queue_mail(
         to=_requester(req) + _coordinators(req.region_id),
         template="offer_accepted",
@@ -395,6 +405,7 @@ def decline(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
     a.decline_reason = reason
     a.responded_at = clock.now()
     a.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+    _log(processing.UPDATE, actor, a.request.newcomer, a.key_person)
     queue_mail(to=_coordinators(a.request.region_id), template="offer_declined", context={"assignment": a, "request": a.request})
     return a
 
@@ -421,6 +432,7 @@ def cancel_assignment(*, actor: User, assignment: Assignment, reason: str) -> As
     if req.status == RequestStatus.FILLED:
         req.status = RequestStatus.OPEN
         req.save(update_fields=["status", "updated_at"])
+    _log(processing.UPDATE, actor, req.newcomer, a.key_person)
     to = _coordinators(req.region_id) + _key_person(a.key_person)
     if req.assignments.filter(pk=a.pk).exists():
         to += _requester(req)
@@ -485,6 +497,7 @@ def submit_report(*, actor: User, assignment: Assignment, data: ReportData) -> A
     a.status = AssignmentStatus.REPORTED
     a.review_comment = ""
     a.save(update_fields=["status", "review_comment", "updated_at"])
+    _log(processing.CREATE, actor, a.request.newcomer, a.key_person, activity="activity-reporting")
     queue_mail(to=_coordinators(a.request.region_id), template="report_filed", context={"assignment": a, "request": a.request})
     return report
 
@@ -518,6 +531,7 @@ def approve_report(*, actor: User, assignment: Assignment) -> Assignment:
     a.review_comment = ""
     a.save(update_fields=["status", "review_comment", "updated_at"])
     ActivityReport.objects.filter(assignment=a).update(reviewed_by=actor, reviewed_at=clock.now())
+    _log(processing.UPDATE, actor, req.newcomer, a.key_person, activity="activity-reporting")
     queue_mail(to=_key_person(a.key_person), template="report_approved", context={"assignment": a, "request": req})
     _close_if_done(req)
     return a
@@ -534,6 +548,7 @@ def return_report(*, actor: User, assignment: Assignment, comment: str) -> Assig
     a.status = AssignmentStatus.ACCEPTED
     a.review_comment = comment
     a.save(update_fields=["status", "review_comment", "updated_at"])
+    _log(processing.UPDATE, actor, a.request.newcomer, a.key_person, activity="activity-reporting")
     queue_mail(to=_key_person(a.key_person), template="report_returned", context={"assignment": a, "request": a.request, "comment": comment})
     return a
 
@@ -566,6 +581,7 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
                 continue
             a.reminded_at = now
             a.save(update_fields=["reminded_at", "updated_at"])
+            _log(processing.UPDATE, None, a.key_person, activity="notifications")
             queue_mail(to=_key_person(a.key_person), template="assignment_reminder", context={"assignment": a, "request": a.request})
             sent += 1
     return sent

@@ -205,8 +205,10 @@ class WhyNot:
 def _why_not(request: HttpRequest, req: Request) -> tuple[WhyNotForm, WhyNot | None]:
     """The "Why not …?" search: any key person of the request's region, checked by the engine."""
     region_people = key_persons_for(request.user).filter(region_id=req.region_id)  # type: ignore[arg-type]
+    # Instances, not values(): every key person named on the page is a read in the processing log.
     choices = [
-        (str(uuid), name) for uuid, name in region_people.order_by("full_name", "id").values_list("uuid", "full_name")
+        (str(kp.uuid), kp.full_name)
+        for kp in region_people.prefetch_related(None).select_related(None).only("id", "uuid", "full_name", "region_id").order_by("full_name", "id")
     ]
     bound = request.method == "GET" and "why_not" in request.GET
     form = WhyNotForm(request.GET if bound else None, choices=choices, auto_id="id_why_%s")

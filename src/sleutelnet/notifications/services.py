@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from sleutelnet.core import clock
+from sleutelnet.core import clock, processing
 from sleutelnet.core.exceptions import NotAllowed
 from sleutelnet.core.models import User
 from sleutelnet.notifications.models import CalendarFeed, OutboxMessage, OutboxStatus
@@ -122,7 +122,7 @@ def create_or_renew_calendar_feed(*, actor: User) -> str:
     CalendarFeed.objects.update_or_create(
         key_person=kp, defaults={"token_hash": hash_token(token), "created_at": clock.now(), "revoked_at": None}
     )
-    log.info("Calendar feed (re)created for key person %s", kp.uuid)
+    processing.record(processing.UPDATE, [kp], activity="deployment", actor=actor)
     return reverse("notifications:calendar_feed", kwargs={"token": token})
 
 
@@ -131,4 +131,4 @@ def revoke_calendar_feed(*, actor: User) -> None:
     """Stop the key person's feed: the URL gives 'not found' from now on."""
     kp = _own_key_person(actor)
     CalendarFeed.objects.filter(key_person=kp, revoked_at__isnull=True).update(revoked_at=clock.now())
-    log.info("Calendar feed stopped for key person %s", kp.uuid)
+    processing.record(processing.UPDATE, [kp], activity="deployment", actor=actor)

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from sleutelnet.core import processing
 from sleutelnet.core.exceptions import DomainError, NotAllowed
 from sleutelnet.core.models import Municipality, Region, Role, User
 from sleutelnet.core.selectors import has_role
@@ -135,7 +136,9 @@ def register_key_person(*, actor: User, region: Region, data: KeyPersonData, use
     """A coordinator registers a key person (a candidate until onboarding is done)."""
     _coordinator(actor, region)
     _validate_key_person(data, region)
-    return _apply_key_person(KeyPerson(region=region, user=user), data)
+    kp = _apply_key_person(KeyPerson(region=region, user=user), data)
+    processing.record(processing.CREATE, [kp], activity="key-person-registry", actor=actor)
+    return kp
 
 
 @transaction.atomic
@@ -143,7 +146,9 @@ def update_key_person(*, actor: User, key_person: KeyPerson, data: KeyPersonData
     """A coordinator updates a key person's profile."""
     _coordinator(actor, key_person.region)
     _validate_key_person(data, key_person.region)
-    return _apply_key_person(KeyPerson.objects.select_for_update().get(pk=key_person.pk), data)
+    kp = _apply_key_person(KeyPerson.objects.select_for_update().get(pk=key_person.pk), data)
+    processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
+    return kp
 
 
 @transaction.atomic
@@ -169,6 +174,7 @@ def update_own_profile(
     WeeklyAvailability.objects.bulk_create(
         WeeklyAvailability(key_person=kp, weekday=d, start_time=s, end_time=e) for d, s, e in availability
     )
+    processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
     return kp
 
 
@@ -220,7 +226,9 @@ def register_newcomer(*, actor: User, region: Region, data: NewcomerData) -> New
     """A coordinator registers a newcomer, pseudonymously."""
     _coordinator(actor, region)
     _validate_newcomer(data, region, None)
-    return _apply_newcomer(Newcomer(region=region), data)
+    nc = _apply_newcomer(Newcomer(region=region), data)
+    processing.record(processing.CREATE, [nc], activity="newcomer-registration", actor=actor)
+    return nc
 
 
 @transaction.atomic
@@ -228,4 +236,6 @@ def update_newcomer(*, actor: User, newcomer: Newcomer, data: NewcomerData) -> N
     """A coordinator updates a newcomer's record (e.g. records consent)."""
     _coordinator(actor, newcomer.region)
     _validate_newcomer(data, newcomer.region, newcomer)
-    return _apply_newcomer(Newcomer.objects.select_for_update().get(pk=newcomer.pk), data)
+    nc = _apply_newcomer(Newcomer.objects.select_for_update().get(pk=newcomer.pk), data)
+    processing.record(processing.UPDATE, [nc], activity="newcomer-registration", actor=actor)
+    return nc

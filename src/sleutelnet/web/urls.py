@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("sleutelnet.people.urls")),
     path("", include("sleutelnet.reporting.urls")),
     path("", include("sleutelnet.notifications.urls")),
+    path("", include("sleutelnet.privacy.urls")),
 ]

@@ -13,6 +13,7 @@ START_PAGES = {
     Role.POLICY_OFFICER: "reporting:reach",
     Role.REQUESTER: "deployments:request_list",
     Role.KEY_PERSON: "deployments:offers",
+    Role.PRIVACY_OFFICER: "privacy:log",
 }
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from sleutelnet.core import processing
 from sleutelnet.deployments.services import send_reminders
 from sleutelnet.notifications.services import deliver_due
 
@@ -35,10 +36,11 @@ class Command(BaseCommand):
                 # A long-running worker must not keep a connection the database has dropped.
                 close_old_connections()
             try:
-                reminders = send_reminders()
-                if reminders:
-                    self.stdout.write(f"Worker: {reminders} reminders queued.")
-                sent, failed = deliver_due()
+                with processing.operation(channel="worker", activity="notifications", description="worker round"):
+                    reminders = send_reminders()
+                    if reminders:
+                        self.stdout.write(f"Worker: {reminders} reminders queued.")
+                    sent, failed = deliver_due()
             except Exception as exc:  # noqa: BLE001 - the worker keeps running when the database blinks
                 self.stderr.write(f"Worker: {exc}")
                 sent, failed = 0, 0
