@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sleutelnet.core.models import Membership, Municipality, Organisation, Region, Role, User
 from sleutelnet.people.models import (
+    Consent,
     KeyPerson,
     KeyPersonLanguage,
     KeyPersonRole,
@@ -114,11 +115,23 @@ class KeyPersonFactory(factory.django.DjangoModelFactory):
 class NewcomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Newcomer
+        skip_postgeneration_save = True
 
     region = factory.SubFactory(RegionFactory)
     reference = factory.Sequence(lambda n: f"NC-{n:04d}")
     display_name = factory.Sequence(lambda n: f"Nieuwkomer {n}")
     municipality = factory.SubFactory(MunicipalityFactory, region=factory.SelfAttribute("..region"))
-    consent_given_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
-    consent_scope = "Support by a key person for appointments"
-    consent_method = "paper"
+    @factory.post_generation
+    def consent(obj, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        """Consent to support by a key person, given 30 days ago; consent=False: none, a date: then."""
+        if not create or extracted is False:
+            return
+        given = extracted if isinstance(extracted, dt.date) else timezone.localdate() - dt.timedelta(days=30)
+        Consent.objects.create(
+            newcomer=obj,
+            purpose="key_person_support",
+            given_on=given,
+            method="paper",
+            scope="Support by a key person for appointments",
+            recorded_at=timezone.now(),
+        )

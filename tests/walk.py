@@ -125,6 +125,7 @@ def own_and_foreign(subject: str, role: str, mine: Records, theirs: Records) -> 
         "report": (mine.report, [theirs.report], [mine.org2_report]),
         "key_person": (w.key_person, [o.key_person], [mine.other_key_person]),
         "newcomer": (w.newcomer, [o.newcomer], []),
+        "consent": (w.newcomer.consents.first(), [o.newcomer.consents.first()], []),
         "organisation": (w.organisation, [o.organisation], [mine.org2] if role == Role.REQUESTER else []),
         "municipality": (w.municipality, [o.municipality], []),
     }

@@ -391,7 +391,8 @@ def test_domain_errors_name_the_field(world, setup, api):
         )
     ) == {"reference"}
     # The newcomer named by reference has no consent yet: the error names the field that was sent.
-    coordinator.patch(f"/newcomers/{world.newcomer.uuid}", {"consentGivenOn": None})
+    [consent] = coordinator.get(f"/newcomers/{world.newcomer.uuid}").json()["consents"]
+    assert coordinator.post(f"/consents/{consent['uuid']}/withdraw", {"note": "Wil het niet meer"}).status_code == 200
     assert invalid_names(
         requester.post("/requests", request_body(world, newcomerReference=world.newcomer.reference))
     ) == {"newcomerReference"}

@@ -204,16 +204,21 @@ def test_coordinator_manages_key_persons_and_newcomers(world, api):
     assert newcomer.status_code == 201, newcomer.content
     nc = newcomer.json()
     assert nc["hasConsent"] is False and nc["languages"] == ["ti"]
-    consent = coordinator.patch(
-        f"/newcomers/{nc['uuid']}",
+    # consent is recorded as its own record (when, how, what it covers, by whom), not patched
+    refused = coordinator.patch(f"/newcomers/{nc['uuid']}", {"consentGivenOn": timezone.localdate().isoformat()})
+    assert {p["name"]: p["code"] for p in refused.json()["invalidParams"]} == {"consentGivenOn": "unknown_field"}
+    consent = coordinator.post(
+        f"/newcomers/{nc['uuid']}/consents",
         {
-            "consentGivenOn": timezone.localdate().isoformat(),
-            "consentScope": "Hulp bij afspraken",
-            "consentMethod": "paper",
+            "purpose": "key_person_support",
+            "givenOn": timezone.localdate().isoformat(),
+            "scope": "Hulp bij afspraken",
+            "method": "paper",
         },
     )
-    assert consent.status_code == 200, consent.content
-    assert consent.json()["hasConsent"] is True
+    assert consent.status_code == 201, consent.content
+    assert consent.json()["recordedBy"] == world.coordinator.username and consent.json()["isActive"] is True
+    assert coordinator.get(f"/newcomers/{nc['uuid']}").json()["hasConsent"] is True
     assert coordinator.get("/newcomers", {"dutchLevel": "a1"}).json()["count"] == 1
 
 

@@ -76,7 +76,8 @@ def fingerprint() -> list[tuple[object, ...]]:
             (kp.full_name, kp.status, kp.vog_valid_until, kp.user.username if kp.user else "")
         )
     for nc in Newcomer.objects.filter(region__name=data.REGION_NAME).order_by("reference"):
-        rows.append((nc.reference, nc.display_name, nc.municipality.name, nc.consent_given_on))
+        given = sorted(c.given_on for c in nc.consents.all())
+        rows.append((nc.reference, nc.display_name, nc.municipality.name, tuple(given)))
     return rows
 
 

@@ -127,8 +127,7 @@ def test_partly_filled_request_closes_once_it_happened(world):
 
 
 def test_consent_follows_the_clock(world):
-    world.newcomer.consent_given_on = timezone.localdate() + dt.timedelta(days=3)
-    world.newcomer.save()
-    assert not world.newcomer.has_consent
+    nc = f.NewcomerFactory(region=world.region, municipality=world.municipality, consent=timezone.localdate() + dt.timedelta(days=3))
+    assert not nc.has_consent
     with clock.at(timezone.now() + dt.timedelta(days=4)):
-        assert world.newcomer.has_consent
+        assert nc.has_consent

@@ -153,7 +153,7 @@ def test_register_and_edit_newcomer(client, world):
     ("overrides", "field", "message"),
     [
         ({"reference": "123456789"}, "reference", "This looks like a BSN."),
-        ({"consent_method": ""}, "consent_method", "Say how the consent was recorded."),
+        ({"consent_method": ""}, "consent_method", "Say how the consent was given."),
         ({"consent_scope": ""}, "consent_scope", "Say what the consent covers."),
         ({"display_name": ""}, "display_name", "This field is required."),
     ],

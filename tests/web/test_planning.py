@@ -551,9 +551,6 @@ def newcomer_form(world: World, **overrides: object) -> dict[str, object]:
         "municipality": str(nc.municipality_id),
         "dutch_level": "a1",
         "learning_route": "b1",
-        "consent_given_on": nc.consent_given_on.isoformat(),
-        "consent_scope": nc.consent_scope,
-        "consent_method": nc.consent_method,
     }
     data.update(overrides)
     return data

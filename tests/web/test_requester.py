@@ -112,7 +112,7 @@ def test_foreign_newcomer_reference_is_unknown(client, world, other_world):
 
 
 def test_newcomer_without_consent_is_refused_on_the_reference_field(client, world):
-    nc = f.NewcomerFactory(region=world.region, municipality=world.municipality, consent_given_on=None)
+    nc = f.NewcomerFactory(region=world.region, municipality=world.municipality, consent=False)
     client.force_login(world.requester)
     response = client.post("/requests/new/", form_data(world, newcomer_reference=nc.reference))
     html = response.content.decode()

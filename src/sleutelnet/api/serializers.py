@@ -30,9 +30,11 @@ from sleutelnet.deployments.models import (
     RequestStatus,
     Urgency,
 )
+from sleutelnet.deployments.selectors import newcomer_for_key_person, requests_for
 from sleutelnet.deployments.services import ReportData, RequestData
 from sleutelnet.people.models import (
     ConsentMethod,
+    ConsentPurpose,
     DutchLevel,
     Gender,
     KeyPerson,
@@ -45,7 +47,7 @@ from sleutelnet.people.models import (
     Weekday,
 )
 from sleutelnet.people.selectors import key_persons_for, newcomer_by_reference, newcomers_for
-from sleutelnet.people.services import KeyPersonData, NewcomerData
+from sleutelnet.people.services import ConsentData, KeyPersonData, NewcomerData
 
 # --- base -----------------------------------------------------------------------------------
 
@@ -324,8 +326,59 @@ class KeyPersonSerializer(StrictSerializer):
 # --- newcomers ----------------------------------------------------------------------------
 
 
+class ConsentInputSerializer(StrictSerializer):
+    """A consent as the newcomer gave it: recorded with the user who sends it."""
+
+    purpose = f.StrictChoiceField(choices=ConsentPurpose.choices)
+    request = f.UUIDRefField(
+        requests_for, required=False, allow_null=True, default=None,
+        help_text="For `share_contact` only: the one request it is for (leave out: every request).",
+    )
+    given_on = serializers.DateField()
+    method = f.StrictChoiceField(choices=ConsentMethod.choices)
+    scope = _text(300, help_text="What it covers, as far as possible in the newcomer's words.")
+    text_version = _optional_text(40, help_text="The form or text the newcomer agreed to.")
+
+    def consent_data(self) -> ConsentData:
+        return ConsentData(**self.validated_data)
+
+
+class InitialConsentSerializer(ConsentInputSerializer):
+    """The consent to support by a key person, given when the newcomer is registered."""
+
+    purpose = f.StrictChoiceField(choices=ConsentPurpose.choices, default=ConsentPurpose.KEY_PERSON_SUPPORT)
+
+
+class ConsentSerializer(serializers.Serializer):
+    """A recorded consent (toestemming): given, and possibly withdrawn; never deleted."""
+
+    uuid = serializers.UUIDField()
+    newcomer = serializers.UUIDField(source="newcomer.uuid")
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    request = serializers.UUIDField(source="request.uuid", allow_null=True, default=None)
+    given_on = serializers.DateField()
+    method = serializers.ChoiceField(choices=ConsentMethod.choices)
+    scope = serializers.CharField()
+    text_version = serializers.CharField()
+    recorded_by = serializers.CharField(source="recorded_by.get_username", allow_null=True, default=None)
+    recorded_at = serializers.DateTimeField()
+    withdrawn_on = serializers.DateField(allow_null=True)
+    withdrawal_note = serializers.CharField()
+    is_active = serializers.BooleanField(help_text="Whether it holds today.")
+
+
+class WithdrawConsentSerializer(StrictSerializer):
+    """Record that the newcomer withdrew a consent (from today)."""
+
+    note = _optional_text(500)
+
+
 class NewcomerSerializer(StrictSerializer):
-    """A newcomer (inburgeraar / statushouder), pseudonymous: a reference and a first name, never a BSN."""
+    """A newcomer (inburgeraar / statushouder), pseudonymous: a reference and a first name, never a BSN.
+
+    Consent is recorded with POST /newcomers/{uuid}/consents and withdrawn with
+    POST /consents/{uuid}/withdraw; `consent` may be given once, when registering.
+    """
 
     uuid = serializers.UUIDField(read_only=True)
     reference = _text(40, help_text="A reference chosen by the municipality. Never a BSN.")
@@ -336,11 +389,8 @@ class NewcomerSerializer(StrictSerializer):
     learning_route = f.StrictChoiceField(
         choices=LearningRoute.choices, default=LearningRoute.UNKNOWN
     )
-    consent_given_on = serializers.DateField(required=False, allow_null=True, default=None)
-    consent_scope = _optional_text(300)
-    consent_method = f.StrictChoiceField(
-        choices=ConsentMethod.choices, required=False, allow_blank=True, default=""
-    )
+    phone = _optional_text(32, help_text="Only when the newcomer gave it.")
+    email = f.StrictEmailField(max_length=254, required=False, allow_blank=True, default="")
     excluded_key_persons = f.ref_list(
         f.UUIDRefField(key_persons_for),
         max_length=100,
@@ -349,6 +399,11 @@ class NewcomerSerializer(StrictSerializer):
         help_text="UUIDs of key persons of the region who are never offered for this newcomer "
         "(family, neighbours, a conflict). Matching treats them as a hard constraint.",
     )
+    consent = InitialConsentSerializer(
+        write_only=True, required=False,
+        help_text="Only when registering: the consent to support by a key person, if already given.",
+    )
+    consents = ConsentSerializer(many=True, read_only=True)
     has_consent = serializers.BooleanField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     updated_at = serializers.DateTimeField(read_only=True)
@@ -362,15 +417,17 @@ class NewcomerSerializer(StrictSerializer):
             languages=list(nc.languages.all()),
             dutch_level=nc.dutch_level,
             learning_route=nc.learning_route,
-            consent_given_on=nc.consent_given_on,
-            consent_scope=nc.consent_scope,
-            consent_method=nc.consent_method,
+            phone=nc.phone,
+            email=nc.email,
             excluded_key_persons=list(nc.excluded_key_persons.all()),
         )
 
     def newcomer_data(self, instance: Newcomer | None = None) -> NewcomerData:
         current = self.current(instance) if instance is not None else {}
-        return _merge(NewcomerData, current, self.validated_data)
+        validated = dict(self.validated_data)
+        if "consent" in validated:
+            validated["consent"] = ConsentData(**validated["consent"])
+        return _merge(NewcomerData, current, validated)
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -561,6 +618,19 @@ class RequestSummarySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=RequestStatus.choices)
 
 
+class NewcomerForKeyPersonSerializer(serializers.Serializer):
+    """The newcomer as the key person of an assignment sees them."""
+
+    display_name = serializers.CharField()
+    phone = serializers.CharField(help_text="Empty unless shared with consent.")
+    email = serializers.CharField(help_text="Empty unless shared with consent.")
+
+
+def _newcomer_seen(a: Assignment) -> dict[str, str] | None:
+    seen = newcomer_for_key_person(a)
+    return None if seen is None else {"display_name": seen.display_name, "phone": seen.phone, "email": seen.email}
+
+
 class AssignmentSerializer(serializers.Serializer):
     """An assignment (inzet): a key person offered to, and then working on, a request.
 
@@ -579,6 +649,12 @@ class AssignmentSerializer(serializers.Serializer):
     cancel_reason = serializers.CharField(allow_null=True)
     review_comment = serializers.CharField(allow_null=True)
     report = serializers.UUIDField(allow_null=True, help_text="The activity report, once filed.")
+    newcomer = NewcomerForKeyPersonSerializer(
+        allow_null=True,
+        help_text="What the key person of this assignment sees of the newcomer: the first name while "
+        "the consent holds, contact details only after accepting and with consent to share them. "
+        "Null for requesters, and when there is no newcomer or no consent.",
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -616,6 +692,7 @@ class AssignmentSerializer(serializers.Serializer):
             "cancel_reason": instance.cancel_reason if full else None,
             "review_comment": instance.review_comment if full else None,
             "report": str(report.uuid) if report is not None else None,
+            "newcomer": _newcomer_seen(instance) if full else None,
             "created_at": dt_field.to_representation(instance.created_at),
             "updated_at": dt_field.to_representation(instance.updated_at),
         }

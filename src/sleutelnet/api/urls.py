@@ -60,6 +60,16 @@ api_patterns = [
         views.NewcomerViewSet.as_view(DETAIL_UPDATE),
         name="api-newcomer-detail",
     ),
+    path(
+        "newcomers/<uuid:uuid>/consents",
+        post(views.NewcomerViewSet, "consents"),
+        name="api-newcomer-consents",
+    ),
+    path(
+        "consents/<uuid:uuid>/withdraw",
+        post(views.ConsentViewSet, "withdraw"),
+        name="api-consent-withdraw",
+    ),
     # requests and their workflow
     path("requests", views.RequestViewSet.as_view(LIST_CREATE), name="api-request-list"),
     path(

@@ -274,6 +274,10 @@ class NewcomerViewSet(ApiViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         return people_selectors.newcomers_for(self.request.user)
 
+    def refused_fields(self) -> tuple[str, ...]:
+        # consent is given once when registering; later through /consents
+        return ("consent",) if self.action in ("update", "partial_update") else ()
+
     def create(self, request: HttpRequest) -> Response:
         serializer = self.validated(s.NewcomerSerializer)
         data = serializer.newcomer_data()
@@ -293,6 +297,43 @@ class NewcomerViewSet(ApiViewSet):
 
     def partial_update(self, request: HttpRequest, uuid: Any = None) -> Response:
         return self.update(request, uuid, partial=True)
+
+    @extend_schema(
+        summary="Record a consent",
+        description="Record a consent the newcomer gave: support by a key person (needed before any "
+        "offer), or sharing contact details with the key person (for every request, or one).",
+        request=s.ConsentInputSerializer,
+        responses={201: s.ConsentSerializer},
+        parameters=[UUID_PARAM],
+    )
+    def consents(self, request: HttpRequest, uuid: Any = None) -> Response:
+        nc = self.get_object()
+        body = self.validated(s.ConsentInputSerializer)
+        consent = people_services.record_consent(actor=request.user, newcomer=nc, data=body.consent_data())
+        return Response(s.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentViewSet(ApiViewSet):
+    """Consents (toestemmingen) of the newcomers you coordinate."""
+
+    serializer_class = s.ConsentSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return people_selectors.consents_for(self.request.user)
+
+    @extend_schema(
+        summary="Withdraw a consent",
+        description="The newcomer withdrew the consent: it no longer holds from today and is kept as "
+        "proof. Withdrawing support by a key person withdraws the open offers of their requests.",
+        request=s.WithdrawConsentSerializer,
+        responses={200: s.ConsentSerializer},
+        parameters=[UUID_PARAM],
+    )
+    def withdraw(self, request: HttpRequest, uuid: Any = None) -> Response:
+        consent = self.get_object()
+        body = self.validated(s.WithdrawConsentSerializer)
+        consent = people_services.withdraw_consent(actor=request.user, consent=consent, note=body.validated_data["note"])
+        return Response(s.ConsentSerializer(consent).data)
 
 
 # --- requests -----------------------------------------------------------------------------
@@ -452,7 +493,11 @@ class AssignmentViewSet(ApiViewSet):
     filterset_class = AssignmentFilter
 
     def get_queryset(self) -> QuerySet[Any]:
-        return deployment_selectors.assignments_for(self.request.user).select_related("report")
+        return (
+            deployment_selectors.assignments_for(self.request.user)
+            .select_related("report", "request__newcomer")
+            .prefetch_related("request__newcomer__consents")
+        )
 
     @extend_schema(summary="Accept an offer", request=s.EmptySerializer, **_ACTION_DOC)  # type: ignore[arg-type]
     def accept(self, request: HttpRequest, uuid: Any = None) -> Response:

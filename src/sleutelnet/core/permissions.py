@@ -158,6 +158,8 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     _e("people:newcomer_new", "Register a newcomer", activity=NEWCOMERS, get=COORD, post=COORD),
     _e("people:newcomer_detail", "A newcomer's record, consent and requests", activity=NEWCOMERS, subject="newcomer", get=COORD),
     _e("people:newcomer_edit", "Change a newcomer's record", activity=NEWCOMERS, subject="newcomer", get=COORD, post=COORD),
+    _e("people:newcomer_consent", "Record a newcomer's consent", activity=NEWCOMERS, subject="newcomer", post=COORD),
+    _e("people:consent_withdraw", "Record the withdrawal of a consent", activity=NEWCOMERS, subject="consent", post=COORD),
     # --- figures ------------------------------------------------------------------------------
     _e("reporting:reach", "Reach figures per municipality", get=AGGREGATES),
     _e("reporting:coordinator_reach", "Reach figures per municipality", get=AGGREGATES),
@@ -197,6 +199,8 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
         "api-newcomer-detail", "A newcomer's record", activity=NEWCOMERS, resource="newcomers", subject="newcomer",
         get=COORD, put=COORD, patch=COORD,
     ),
+    _e("api-newcomer-consents", "Record a newcomer's consent", activity=NEWCOMERS, resource="newcomers", subject="newcomer", post=COORD),
+    _e("api-consent-withdraw", "Withdraw a consent", activity=NEWCOMERS, resource="newcomers", subject="consent", post=COORD),
     _e(
         "api-request-list", "Requests (search, filters); file one", activity=DEPLOYMENT, resource="requests",
         get={C: Scope.REGION, R: Scope.ORGANISATION, K: Scope.OWN}, post={C: Scope.REGION, R: Scope.ORGANISATION},

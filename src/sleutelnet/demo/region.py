@@ -310,14 +310,21 @@ class ReferenceData:
                 languages=[world.languages[t] for t in tags],
                 dutch_level=_weighted(rng, d.DUTCH_LEVELS),
                 learning_route=route,
-                consent_given_on=consent,
-                consent_scope=d.CONSENT_SCOPE if consent else "",
-                consent_method=_weighted(rng, d.CONSENT_METHODS) if consent else "",
             )
+            method = _weighted(rng, d.CONSENT_METHODS) if consent else ""  # the same draws as always
             with clock.at(aware(registered, dt.time(11))):
                 nc = people_services.register_newcomer(
                     actor=world.coordinator, region=world.region, data=data
                 )
+            if consent is not None:
+                with clock.at(aware(consent, dt.time(11, 30))):
+                    people_services.record_consent(
+                        actor=world.coordinator,
+                        newcomer=nc,
+                        data=people_services.ConsentData(
+                            purpose="key_person_support", given_on=consent, method=method, scope=d.CONSENT_SCOPE
+                        ),
+                    )
             world.newcomers.append(NewcomerInfo(nc, tags[0], muni, consent))
             created.append((nc, registered))
         for nc, registered in created:

@@ -323,10 +323,13 @@ def region_instance(region: Region, start: dt.datetime, end: dt.datetime) -> Pla
             "roles",
             "life_domains",
             "newcomer__excluded_key_persons",
+            "newcomer__consents",
             Prefetch("assignments", queryset=Assignment.objects.select_related("key_person")),
         )
         .order_by("starts_at", "id")
     )
+    # A request about a newcomer without consent cannot be offered: it is not planned either.
+    requests = [r for r in requests if r.newcomer_id is None or r.newcomer.has_consent]
     horizon_end = max([end] + [r.ends_at for r in requests])
     horizon = m.Window(timezone.localtime(start), timezone.localtime(horizon_end))
     people = list(

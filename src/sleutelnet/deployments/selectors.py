@@ -5,11 +5,14 @@ Policy officers see none of these records: they read aggregates in `reporting`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
 from sleutelnet.core.models import Role, User
 from sleutelnet.core.selectors import organisation_ids, region_ids
-from sleutelnet.deployments.models import ActivityReport, Assignment, Request
+from sleutelnet.deployments.models import CONFIRMED_ASSIGNMENT_STATES, ActivityReport, Assignment, Request
+from sleutelnet.people.models import ConsentPurpose
 
 
 def _key_person_id(user: User) -> int | None:
@@ -74,3 +77,34 @@ def reports_awaiting_approval(user: User) -> QuerySet[Assignment]:
         .select_related("report")
         .order_by("report__submitted_at")
     )
+
+
+@dataclass(frozen=True)
+class NewcomerForKeyPerson:
+    """What a key person sees of the newcomer of their assignment: what the assignment needs."""
+
+    display_name: str
+    phone: str = ""
+    email: str = ""
+
+
+def newcomer_for_key_person(a: Assignment) -> NewcomerForKeyPerson | None:
+    """The newcomer as the key person of `a` may see them, or None.
+
+    Only the first name or initials, and only while the newcomer's consent to support by a key
+    person holds. Contact details only once the key person accepted, and only with the
+    newcomer's consent to share them (for every request, or for this one). The time, place and
+    language are on the request. Uses prefetched consents when there are.
+    """
+    req = a.request
+    if req.newcomer_id is None:
+        return None
+    nc = req.newcomer
+    if not nc.has_consent:
+        return None
+    contact = (
+        a.status in CONFIRMED_ASSIGNMENT_STATES
+        and req.status not in ("cancelled",)
+        and nc.consent_for(ConsentPurpose.SHARE_CONTACT, request_id=req.id) is not None
+    )
+    return NewcomerForKeyPerson(nc.display_name, nc.phone if contact else "", nc.email if contact else "")

@@ -281,6 +281,11 @@ def offer(*, actor: User, request: Request, key_persons: Iterable[KeyPerson]) ->
     _require(_is_coordinator(actor, req.region_id), _("Only a coordinator of this region can offer requests."))
     if req.status != RequestStatus.OPEN:
         raise InvalidTransition(_("Only an open request can be offered."))
+    if req.newcomer_id is not None and not req.newcomer.has_consent:
+        raise DomainError(
+            _("This request is about a newcomer without consent to support by a key person. Record the consent first."),
+            code="no_consent",
+        )
     people = list(key_persons)
     if not people:
         raise DomainError(_("Choose at least one key person."), field="key_persons")
@@ -551,6 +556,25 @@ def return_report(*, actor: User, assignment: Assignment, comment: str) -> Assig
     _log(processing.UPDATE, actor, a.request.newcomer, a.key_person, activity="activity-reporting")
     queue_mail(to=_key_person(a.key_person), template="report_returned", context={"assignment": a, "request": a.request, "comment": comment})
     return a
+
+
+def withdraw_offers_for_newcomer(*, actor: User, newcomer: Newcomer) -> list[Assignment]:
+    """The newcomer withdrew consent: withdraw every open offer of their requests (inside the
+    caller's transaction), and tell the key persons and the coordinators."""
+    reason = _("The newcomer withdrew consent to support by a key person.")
+    withdrawn = list(
+        Assignment.objects.select_for_update(of=("self",))
+        .filter(request__newcomer=newcomer, status=AssignmentStatus.OFFERED)
+        .select_related("request", "key_person__user")
+    )
+    for a in withdrawn:
+        a.status = AssignmentStatus.CANCELLED
+        a.cancel_reason = reason
+        a.save(update_fields=["status", "cancel_reason", "updated_at"])
+        to = _key_person(a.key_person) + _coordinators(a.request.region_id)
+        queue_mail(to=to, template="assignment_cancelled", context={"assignment": a, "request": a.request, "reason": reason})
+    _log(processing.UPDATE, actor, *(a.key_person for a in withdrawn))
+    return withdrawn
 
 
 # --- reminders ------------------------------------------------------------------------------

@@ -702,7 +702,12 @@ def request_cancel(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 def _own_assignments(request: HttpRequest) -> QuerySet[Assignment]:
     kp = own_key_person(request)
-    return assignments_for(request.user).filter(key_person_id=kp.id).select_related("request__newcomer")  # type: ignore[arg-type]
+    return (
+        assignments_for(request.user)  # type: ignore[arg-type]
+        .filter(key_person_id=kp.id)
+        .select_related("request__newcomer")
+        .prefetch_related("request__newcomer__consents")
+    )
 
 
 def _offer_card(request: HttpRequest, a: Assignment, **extra: Any) -> HttpResponse:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sleutelnet.core.models import User
 from sleutelnet.deployments.models import CONFIRMED_ASSIGNMENT_STATES, Assignment, AssignmentStatus
+from sleutelnet.deployments.selectors import newcomer_for_key_person
 from sleutelnet.notifications.calendar import CalendarEvent
 from sleutelnet.notifications.models import CalendarFeed
 from sleutelnet.notifications.services import hash_token
@@ -53,6 +54,7 @@ def feed_assignments(key_person: KeyPerson, *, now: dt.datetime) -> QuerySet[Ass
         .filter(Q(status__in=CONFIRMED_ASSIGNMENT_STATES) | cancelled)
         .filter(request__starts_at__gte=now - FEED_PAST, request__starts_at__lte=now + FEED_AHEAD)
         .select_related("request", "request__municipality", "request__organisation", "request__language", "request__newcomer")
+        .prefetch_related("request__newcomer__consents")
         .order_by("request__starts_at", "id")
     )
 
@@ -69,8 +71,9 @@ def calendar_event(a: Assignment) -> CalendarEvent:
         _("Language: %(language)s") % {"language": req.language},
         _("Organisation: %(organisation)s") % {"organisation": req.organisation.name},
     ]
-    if req.newcomer_id is not None:
-        lines.append(_("For: %(name)s") % {"name": req.newcomer.display_name})
+    newcomer = newcomer_for_key_person(a)  # nothing at all once the newcomer withdrew consent
+    if newcomer is not None:
+        lines.append(_("For: %(name)s") % {"name": newcomer.display_name})
     lines.append(_("More in Sleutelnet: %(url)s") % {"url": agenda_url})
     return CalendarEvent(
         uid=f"{a.uuid}@sleutelnet",

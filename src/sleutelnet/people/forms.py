@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from sleutelnet.core.models import Municipality, Region
 from sleutelnet.people.models import (
     ConsentMethod,
+    ConsentPurpose,
     DutchLevel,
     Gender,
     KeyPerson,
@@ -30,7 +31,7 @@ from sleutelnet.people.models import (
     Newcomer,
     Weekday,
 )
-from sleutelnet.people.services import KeyPersonData, NewcomerData
+from sleutelnet.people.services import ConsentData, KeyPersonData, NewcomerData
 from sleutelnet.web.forms import DateInput, TimeInput
 
 LEVELS = [
@@ -330,6 +331,15 @@ class NewcomerForm(forms.Form):
     )
     dutch_level = forms.ChoiceField(label=_("Dutch level"), choices=DutchLevel.choices, initial=DutchLevel.NONE)
     learning_route = forms.ChoiceField(label=_("Learning route"), choices=LearningRoute.choices, initial=LearningRoute.UNKNOWN)
+    phone = forms.CharField(
+        label=_("Phone number"), required=False, max_length=32,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        help_text=_("Only when the newcomer gave it. A key person sees it only with consent to share it."),
+    )
+    email = forms.EmailField(
+        label=_("E-mail address"), required=False, max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("Only when the newcomer gave it. A key person sees it only with consent to share it."),
+    )
     consent_given_on = forms.DateField(
         label=_("Consent given on"),
         required=False,
@@ -341,7 +351,7 @@ class NewcomerForm(forms.Form):
         help_text=_("For example: support by a key person at appointments about health and school."),
     )
     consent_method = forms.ChoiceField(
-        label=_("Consent recorded as"), choices=[("", "–")] + list(ConsentMethod.choices), required=False
+        label=_("Consent given as"), choices=[("", "–")] + list(ConsentMethod.choices), required=False
     )
     excluded_key_persons = forms.ModelMultipleChoiceField(
         label=_("Key persons never to offer for this newcomer"),
@@ -366,12 +376,24 @@ class NewcomerForm(forms.Form):
         if key_persons is not None:
             self.fields["excluded_key_persons"].queryset = key_persons  # type: ignore[attr-defined]
         self.only_region = _region_field(self, regions)
+        if kwargs.get("initial"):  # changing a record: consents are recorded and withdrawn on the record's page
+            for name in ("consent_given_on", "consent_scope", "consent_method"):
+                del self.fields[name]
 
     def clean_reference(self) -> str:
         value = self.cleaned_data["reference"].strip()
         if not value:
             raise forms.ValidationError(_("This field is required."))
         return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("consent_given_on"):
+            if not data.get("consent_method"):
+                self.add_error("consent_method", _("Say how the consent was given."))
+            if not (data.get("consent_scope") or "").strip():
+                self.add_error("consent_scope", _("Say what the consent covers."))
+        return data
 
     @staticmethod
     def initial_from(nc: Newcomer) -> dict[str, Any]:
@@ -382,9 +404,8 @@ class NewcomerForm(forms.Form):
             "languages": list(nc.languages.all()),
             "dutch_level": nc.dutch_level,
             "learning_route": nc.learning_route,
-            "consent_given_on": nc.consent_given_on,
-            "consent_scope": nc.consent_scope,
-            "consent_method": nc.consent_method,
+            "phone": nc.phone,
+            "email": nc.email,
             "excluded_key_persons": list(nc.excluded_key_persons.all()),
         }
 
@@ -400,8 +421,59 @@ class NewcomerForm(forms.Form):
             languages=list(d.get("languages") or []),
             dutch_level=d["dutch_level"],
             learning_route=d["learning_route"],
-            consent_given_on=d.get("consent_given_on"),
-            consent_scope=d.get("consent_scope") or "",
-            consent_method=d.get("consent_method") or "",
+            phone=d.get("phone") or "",
+            email=d.get("email") or "",
             excluded_key_persons=list(d.get("excluded_key_persons") or []),
+            consent=ConsentData(
+                purpose=ConsentPurpose.KEY_PERSON_SUPPORT,
+                given_on=d["consent_given_on"],
+                method=d.get("consent_method") or "",
+                scope=d.get("consent_scope") or "",
+            )
+            if d.get("consent_given_on")
+            else None,
         )
+
+
+class ConsentForm(forms.Form):
+    """Record a consent the newcomer gave."""
+
+    purpose = forms.ChoiceField(label=_("Consent for"), choices=ConsentPurpose.choices, widget=forms.RadioSelect)
+    request = forms.ModelChoiceField(
+        label=_("Only for this request"),
+        queryset=Newcomer.objects.none(),
+        required=False,
+        to_field_name="uuid",
+        empty_label=_("Every request of this newcomer"),
+        help_text=_("Only for sharing contact details: for one request, or for all."),
+    )
+    given_on = forms.DateField(label=_("Given on"), widget=DateInput)
+    method = forms.ChoiceField(label=_("Given as"), choices=ConsentMethod.choices)
+    scope = forms.CharField(
+        label=_("What it covers"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("In the newcomer's words, as far as possible. At most 300 characters."),
+    )
+    text_version = forms.CharField(
+        label=_("Version of the consent text"), max_length=40, required=False,
+        help_text=_("The form or text the newcomer agreed to, e.g. 'toestemming 2026-01'."),
+    )
+
+    def __init__(self, *args: Any, requests: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["request"].queryset = requests  # type: ignore[attr-defined]
+
+    def to_data(self) -> ConsentData:
+        d = self.cleaned_data
+        return ConsentData(
+            purpose=d["purpose"], given_on=d["given_on"], method=d["method"], scope=d["scope"],
+            text_version=d.get("text_version") or "", request=d.get("request"),
+        )
+
+
+class WithdrawConsentForm(forms.Form):
+    """Record that the newcomer withdrew a consent."""
+
+    note = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example how and when the newcomer said it. At most 500 characters."),
+    )

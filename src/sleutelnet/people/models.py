@@ -226,9 +226,14 @@ class Newcomer(PublicIdModel):
     learning_route = models.CharField(
         _("learning route"), max_length=16, choices=LearningRoute.choices, default=LearningRoute.UNKNOWN
     )
-    consent_given_on = models.DateField(_("consent given on"), null=True, blank=True)
-    consent_scope = models.CharField(_("consent covers"), max_length=300, blank=True)
-    consent_method = models.CharField(_("consent recorded as"), max_length=16, choices=ConsentMethod.choices, blank=True)
+    phone = models.CharField(
+        _("phone number"), max_length=32, blank=True,
+        help_text=_("Only when the newcomer gave it. A key person sees it only with consent to share it."),
+    )
+    email = models.EmailField(
+        _("e-mail address"), blank=True,
+        help_text=_("Only when the newcomer gave it. A key person sees it only with consent to share it."),
+    )
     excluded_key_persons = models.ManyToManyField(
         KeyPerson,
         blank=True,
@@ -248,7 +253,81 @@ class Newcomer(PublicIdModel):
 
     @property
     def has_consent(self) -> bool:
-        """Whether the newcomer agreed to support by a key person."""
+        """Whether the newcomer agreed to support by a key person, today (consents prefetched or not)."""
+        return self.consent_for(ConsentPurpose.KEY_PERSON_SUPPORT) is not None
+
+    def consent_for(self, purpose: str, *, request_id: int | None = None, on: dt.date | None = None) -> Consent | None:
+        """The consent for `purpose` that holds on `on` (today), for `request_id` when it is tied to one.
+
+        Uses the prefetched `consents` when they were prefetched (no query per row on list pages).
+        """
         from sleutelnet.core import clock
 
-        return self.consent_given_on is not None and self.consent_given_on <= clock.today()
+        day = on or clock.today()
+        for consent in self.consents.all():
+            if consent.purpose == purpose and consent.holds_on(day) and consent.request_id in (None, request_id):
+                return consent
+        return None
+
+
+class ConsentPurpose(models.TextChoices):
+    KEY_PERSON_SUPPORT = "key_person_support", _("Support by a key person")
+    SHARE_CONTACT = "share_contact", _("Share contact details with the key person")
+
+
+class Consent(PublicIdModel):
+    """Consent (toestemming) of a newcomer, as given and recorded; withdrawn, never deleted.
+
+    Support by a key person needs it before any offer. Sharing contact details with the key
+    person needs its own consent, for every request or for one.
+    """
+
+    newcomer = models.ForeignKey(Newcomer, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("consent for"), max_length=32, choices=ConsentPurpose.choices)
+    request = models.ForeignKey(
+        "deployments.Request",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("only for the request"),
+    )
+    given_on = models.DateField(_("given on"))
+    method = models.CharField(_("given as"), max_length=16, choices=ConsentMethod.choices)
+    scope = models.CharField(_("what it covers"), max_length=300)
+    text_version = models.CharField(
+        _("version of the consent text"), max_length=40, blank=True,
+        help_text=_("The form or text the newcomer agreed to, e.g. 'toestemming 2026-01'."),
+    )
+    recorded_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("withdrawal recorded by")
+    )
+    withdrawal_note = models.CharField(_("note on the withdrawal"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.given_on}"
+
+    def holds_on(self, day: dt.date) -> bool:
+        return self.given_on <= day and (self.withdrawn_on is None or self.withdrawn_on > day)
+
+    @property
+    def is_active(self) -> bool:
+        from sleutelnet.core import clock
+
+        return self.holds_on(clock.today())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from sleutelnet.core.models import Role, User
 from sleutelnet.core.selectors import region_ids
-from sleutelnet.people.models import KeyPerson, Newcomer
+from sleutelnet.people.models import Consent, KeyPerson, Newcomer
 
 
 def key_persons_for(user: User) -> QuerySet[KeyPerson]:
@@ -31,7 +31,20 @@ def newcomers_for(user: User) -> QuerySet[Newcomer]:
     return (
         Newcomer.objects.filter(region_id__in=region_ids(user, Role.COORDINATOR))
         .select_related("municipality")
-        .prefetch_related("languages", "excluded_key_persons")
+        .prefetch_related(
+            "languages",
+            "excluded_key_persons",
+            Prefetch("consents", queryset=Consent.objects.select_related("newcomer", "request", "recorded_by")),
+        )
+    )
+
+
+def consents_for(user: User) -> QuerySet[Consent]:
+    """Consents of the newcomers the user coordinates."""
+    if not getattr(user, "is_authenticated", False):
+        return Consent.objects.none()
+    return Consent.objects.filter(newcomer__region_id__in=region_ids(user, Role.COORDINATOR)).select_related(
+        "newcomer", "request", "recorded_by", "withdrawn_by"
     )
 
 

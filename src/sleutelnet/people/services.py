@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -15,7 +16,9 @@ from sleutelnet.core.exceptions import DomainError, NotAllowed
 from sleutelnet.core.models import Municipality, Region, Role, User
 from sleutelnet.core.selectors import has_role
 from sleutelnet.people.models import (
+    Consent,
     ConsentMethod,
+    ConsentPurpose,
     DutchLevel,
     Gender,
     KeyPerson,
@@ -51,8 +54,21 @@ class KeyPersonData:
 
 
 @dataclass
+class ConsentData:
+    """A consent as the newcomer gave it and a professional records it."""
+
+    purpose: str
+    given_on: dt.date
+    method: str
+    scope: str
+    text_version: str = ""
+    #: For contact details: only this request (None: every request of the newcomer).
+    request: Any = None
+
+
+@dataclass
 class NewcomerData:
-    """A newcomer's pseudonymous record."""
+    """A newcomer's pseudonymous record; `consent` only when registering (later: record_consent)."""
 
     reference: str
     display_name: str
@@ -60,10 +76,10 @@ class NewcomerData:
     languages: Sequence[Language] = field(default_factory=list)
     dutch_level: str = DutchLevel.NONE
     learning_route: str = LearningRoute.UNKNOWN
-    consent_given_on: dt.date | None = None
-    consent_scope: str = ""
-    consent_method: str = ""
+    phone: str = ""
+    email: str = ""
     excluded_key_persons: Sequence[KeyPerson] = field(default_factory=list)
+    consent: ConsentData | None = None
 
 
 def _coordinator(actor: User, region: Region) -> None:
@@ -195,12 +211,10 @@ def _validate_newcomer(data: NewcomerData, region: Region, existing: Newcomer | 
         raise DomainError(_("Choose a Dutch level from the list."), field="dutch_level")
     if data.learning_route not in LearningRoute.values:
         raise DomainError(_("Choose a learning route from the list."), field="learning_route")
-    if data.consent_given_on is not None:
-        if data.consent_method not in ConsentMethod.values:
-            raise DomainError(_("Say how the consent was recorded."), field="consent_method")
-        if not data.consent_scope.strip():
-            raise DomainError(_("Say what the consent covers."), field="consent_scope")
-    _text(data.consent_scope, "consent_scope", 300)
+    _text(data.phone, "phone", 32)
+    _text(data.email, "email", 254)
+    if data.consent is not None:
+        _validate_consent(data.consent, None)
     for kp in data.excluded_key_persons:
         if kp.region_id != region.id:
             raise DomainError(_("Choose key persons of your region."), field="excluded_key_persons")
@@ -212,9 +226,8 @@ def _apply_newcomer(nc: Newcomer, data: NewcomerData) -> Newcomer:
     nc.municipality = data.municipality
     nc.dutch_level = data.dutch_level
     nc.learning_route = data.learning_route
-    nc.consent_given_on = data.consent_given_on
-    nc.consent_scope = data.consent_scope.strip()
-    nc.consent_method = data.consent_method if data.consent_given_on else ""
+    nc.phone = data.phone.strip()
+    nc.email = data.email.strip()
     nc.save()
     nc.languages.set(data.languages)
     nc.excluded_key_persons.set(data.excluded_key_persons)
@@ -227,6 +240,8 @@ def register_newcomer(*, actor: User, region: Region, data: NewcomerData) -> New
     _coordinator(actor, region)
     _validate_newcomer(data, region, None)
     nc = _apply_newcomer(Newcomer(region=region), data)
+    if data.consent is not None:
+        _create_consent(actor, nc, data.consent)
     processing.record(processing.CREATE, [nc], activity="newcomer-registration", actor=actor)
     return nc
 
@@ -239,3 +254,78 @@ def update_newcomer(*, actor: User, newcomer: Newcomer, data: NewcomerData) -> N
     nc = _apply_newcomer(Newcomer.objects.select_for_update().get(pk=newcomer.pk), data)
     processing.record(processing.UPDATE, [nc], activity="newcomer-registration", actor=actor)
     return nc
+
+
+# --- consent ----------------------------------------------------------------------------------
+
+
+def _validate_consent(data: ConsentData, newcomer: Newcomer | None) -> None:
+    from sleutelnet.core import clock
+
+    if data.purpose not in ConsentPurpose.values:
+        raise DomainError(_("Choose what the consent is for."), field="purpose")
+    if data.given_on is None:
+        raise DomainError(_("Give the date the newcomer agreed."), field="given_on")
+    if data.given_on > clock.today():
+        raise DomainError(_("The date cannot be in the future."), field="given_on")
+    if data.method not in ConsentMethod.values:
+        raise DomainError(_("Say how the consent was given."), field="method")
+    _text(data.scope, "scope", 300, required=True)
+    _text(data.text_version, "text_version", 40)
+    if data.request is not None:
+        if data.purpose != ConsentPurpose.SHARE_CONTACT:
+            raise DomainError(_("Only consent to share contact details can be for one request."), field="request")
+        if newcomer is None or data.request.newcomer_id != newcomer.id:
+            raise DomainError(_("Choose a request about this newcomer."), field="request")
+
+
+def _create_consent(actor: User, nc: Newcomer, data: ConsentData) -> Consent:
+    from sleutelnet.core import clock
+
+    return Consent.objects.create(
+        newcomer=nc,
+        purpose=data.purpose,
+        request=data.request,
+        given_on=data.given_on,
+        method=data.method,
+        scope=data.scope.strip(),
+        text_version=data.text_version.strip(),
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def record_consent(*, actor: User, newcomer: Newcomer, data: ConsentData) -> Consent:
+    """A coordinator records a consent the newcomer gave: when, how, what it covers, by whom recorded."""
+    _coordinator(actor, newcomer.region)
+    nc = Newcomer.objects.select_for_update().get(pk=newcomer.pk)
+    _validate_consent(data, nc)
+    consent = _create_consent(actor, nc, data)
+    processing.record(processing.UPDATE, [nc], activity="newcomer-registration", actor=actor)
+    return consent
+
+
+@transaction.atomic
+def withdraw_consent(*, actor: User, consent: Consent, note: str) -> Consent:
+    """The newcomer withdrew a consent: it no longer holds from today, and it is kept as proof.
+
+    Withdrawing support by a key person stops new offers: the open offers of the newcomer's
+    requests are withdrawn, and key persons no longer see anything of the newcomer.
+    """
+    from sleutelnet.core import clock
+    from sleutelnet.deployments.services import withdraw_offers_for_newcomer
+
+    c = Consent.objects.select_for_update().select_related("newcomer__region").get(pk=consent.pk)
+    _coordinator(actor, c.newcomer.region)
+    note = _text(note, "note", 500)
+    if c.withdrawn_on is not None:
+        raise DomainError(_("This consent was already withdrawn."))
+    c.withdrawn_on = max(clock.today(), c.given_on)
+    c.withdrawn_by = actor
+    c.withdrawal_note = note
+    c.save(update_fields=["withdrawn_on", "withdrawn_by", "withdrawal_note", "updated_at"])
+    processing.record(processing.UPDATE, [c.newcomer], activity="newcomer-registration", actor=actor)
+    if c.purpose == ConsentPurpose.KEY_PERSON_SUPPORT and not c.newcomer.has_consent:
+        withdraw_offers_for_newcomer(actor=actor, newcomer=c.newcomer)
+    return c

@@ -15,5 +15,7 @@ urlpatterns = [
     path("coordinator/newcomers/new/", views.newcomer_new, name="newcomer_new"),
     path("coordinator/newcomers/<uuid:uuid>/", views.newcomer_detail, name="newcomer_detail"),
     path("coordinator/newcomers/<uuid:uuid>/edit/", views.newcomer_edit, name="newcomer_edit"),
+    path("coordinator/newcomers/<uuid:uuid>/consent/", views.newcomer_consent, name="newcomer_consent"),
+    path("coordinator/consents/<uuid:uuid>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("me/profile/", views.profile, name="profile"),
 ]

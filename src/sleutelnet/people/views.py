@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import Municipality, Region, Role
@@ -22,15 +23,17 @@ from sleutelnet.deployments.selectors import assignments_for, requests_for
 from sleutelnet.people import services
 from sleutelnet.people.filters import KeyPersonFilter, NewcomerFilter
 from sleutelnet.people.forms import (
+    ConsentForm,
     KeyPersonForm,
     NewcomerForm,
+    WithdrawConsentForm,
     ProfileForm,
     availability_formset,
     language_formset,
     language_tag_choices,
 )
 from sleutelnet.people.models import DutchLevel, KeyPerson, KeyPersonRole, KeyPersonStatus, LearningRoute, Newcomer
-from sleutelnet.people.selectors import key_persons_for, newcomers_for
+from sleutelnet.people.selectors import consents_for, key_persons_for, newcomers_for
 from sleutelnet.web.decorators import own_key_person
 from sleutelnet.web.forms import attach_domain_error
 from sleutelnet.web.pagination import paginate
@@ -188,9 +191,66 @@ def newcomer_list(request: HttpRequest) -> HttpResponse:
 def newcomer_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A newcomer's record, consent and the requests about them."""
     nc = get_object_or_404(newcomers_for(request.user), uuid=uuid)  # type: ignore[arg-type]
+    return _render_newcomer_detail(request, nc)
+
+
+def _render_newcomer_detail(
+    request: HttpRequest,
+    nc: Newcomer,
+    *,
+    consent_form: ConsentForm | None = None,
+    withdraw: tuple[int, WithdrawConsentForm] | None = None,
+) -> HttpResponse:
     related = requests_for(request.user).filter(newcomer=nc).order_by("-starts_at")  # type: ignore[arg-type]
     excluded = nc.excluded_key_persons.order_by("full_name", "id")
-    return render(request, "people/newcomer_detail.html", {"nc": nc, "related": related, "excluded": excluded})
+    consents = list(consents_for(request.user).filter(newcomer=nc))  # type: ignore[arg-type]
+    rows = [
+        (c, withdraw[1] if withdraw and withdraw[0] == c.id else WithdrawConsentForm(auto_id=f"id_w{c.id}_%s"))
+        for c in consents
+    ]
+    context = {
+        "nc": nc,
+        "related": related,
+        "excluded": excluded,
+        "consent_rows": rows,
+        "consent_form": consent_form or ConsentForm(requests=related, initial={"given_on": timezone.localdate()}),
+    }
+    status = 400 if (consent_form is not None and consent_form.errors) or withdraw else 200
+    return render(request, "people/newcomer_detail.html", context, status=status)
+
+
+@require_POST
+def newcomer_consent(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Record a consent the newcomer gave (support by a key person, or sharing contact details)."""
+    nc = get_object_or_404(newcomers_for(request.user), uuid=uuid)  # type: ignore[arg-type]
+    related = requests_for(request.user).filter(newcomer=nc)  # type: ignore[arg-type]
+    form = ConsentForm(request.POST, requests=related)
+    if form.is_valid():
+        try:
+            consent = services.record_consent(actor=request.user, newcomer=nc, data=form.to_data())  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(request, _("The consent was recorded: %(what)s.") % {"what": consent.get_purpose_display()})
+            return redirect("people:newcomer_detail", uuid=nc.uuid)
+    return _render_newcomer_detail(request, nc, consent_form=form)
+
+
+@require_POST
+def consent_withdraw(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """Record that the newcomer withdrew a consent; open offers stop when it was the support consent."""
+    consent = get_object_or_404(consents_for(request.user), uuid=uuid)  # type: ignore[arg-type]
+    form = WithdrawConsentForm(request.POST, auto_id=f"id_w{consent.id}_%s")
+    if form.is_valid():
+        try:
+            services.withdraw_consent(actor=request.user, consent=consent, note=form.cleaned_data["note"])  # type: ignore[arg-type]
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(request, _("The withdrawal was recorded. Key persons no longer see this newcomer's details."))
+            return redirect("people:newcomer_detail", uuid=consent.newcomer.uuid)
+    nc = get_object_or_404(newcomers_for(request.user), pk=consent.newcomer_id)  # type: ignore[arg-type]
+    return _render_newcomer_detail(request, nc, withdraw=(consent.id, form))
 
 
 def _newcomer_form_page(request: HttpRequest, nc: Newcomer | None) -> HttpResponse:

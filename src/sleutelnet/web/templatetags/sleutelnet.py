@@ -41,3 +41,11 @@ def form_field(bf: forms.BoundField, hint: str = "", css: str = "") -> dict[str,
         "errors": bf.errors,
         "css": css,
     }
+
+
+@register.filter
+def newcomer_for_key_person(assignment: Any) -> Any:
+    """What the key person of the assignment may see of its newcomer (None: nothing)."""
+    from sleutelnet.deployments.selectors import newcomer_for_key_person as seen
+
+    return seen(assignment)
