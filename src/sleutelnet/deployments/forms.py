@@ -29,7 +29,7 @@ from sleutelnet.people.forms import (
 )
 from sleutelnet.people.models import Gender, KeyPersonRole, Language, LifeDomain
 from sleutelnet.people.selectors import newcomer_by_reference
-from sleutelnet.web.forms import DateInput, TimeInput
+from sleutelnet.web.forms import NOTE_HINT, DateInput, SensitiveTextMixin, TimeInput
 
 #: Requests are planned in Dutch local time, whatever the browser says.
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -43,15 +43,17 @@ INTERPRETER_WARNING = _(
 REQUEST_FIELD_MAP = {"starts_at": "date", "ends_at": "end_time", "newcomer": "newcomer_reference"}
 
 
-class RequestForm(forms.Form):
+class RequestForm(SensitiveTextMixin, forms.Form):
     """What a requester fills in to ask for key persons."""
+
+    sensitive_fields = ("title", "description")
 
     organisation = forms.ModelChoiceField(label=_("For organisation"), queryset=Organisation.objects.none())
     title = forms.CharField(label=_("Title"), max_length=200, help_text=_("A short name, e.g. 'Parents' evening at primary school'."))
     kind = forms.ChoiceField(label=_("Kind of request"), choices=[("", "–")] + list(RequestKind.choices))
     description = forms.CharField(
         label=_("What is needed"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What should the key person do? Do not write health details or other sensitive information."),
+        help_text=_("What should the key person do? No contact details, and nothing about health, religion or origin."),
     )
     language = LanguageChoiceField(label=_("Language"), empty_label="–")
     roles = TermMultipleChoiceField(
@@ -195,16 +197,21 @@ class OfferForm(forms.Form):
         self.fields["key_persons"].choices = choices  # type: ignore[attr-defined]
 
 
-class CommentForm(forms.Form):
+class CommentForm(SensitiveTextMixin, forms.Form):
     """The coordinator's comment when sending a report back."""
 
+    sensitive_fields = ("comment",)
+
     comment = forms.CharField(
-        label=_("What should the key person change?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What should the key person change?"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NOTE_HINT,
     )
 
 
-class ReportForm(forms.Form):
+class ReportForm(SensitiveTextMixin, forms.Form):
     """A key person's activity report: short, so it takes under a minute on a phone."""
+
+    sensitive_fields = ("outcome", "follow_up")
 
     date = forms.DateField(label=_("Date"), widget=DateInput)
     hours = forms.DecimalField(
@@ -246,10 +253,11 @@ class ReportForm(forms.Form):
     )
     outcome = forms.CharField(
         label=_("What came out of it?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("In a few words. No names or health details."),
+        help_text=_("In a few words. No names, no contact details, nothing about health, religion or origin."),
     )
     follow_up = forms.CharField(
-        label=_("Is follow-up needed?"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Is follow-up needed?"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=NOTE_HINT,
     )
 
     def __init__(self, *args: Any, languages: QuerySet[Language], **kwargs: Any) -> None:

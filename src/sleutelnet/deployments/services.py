@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sleutelnet.core import clock, processing
+from sleutelnet.core import clock, processing, sensitive
 from sleutelnet.core.exceptions import DomainError, InvalidTransition, NotAllowed
 from sleutelnet.core.models import Membership, Municipality, Organisation, Role, User
 from sleutelnet.core.selectors import has_role, organisation_ids
@@ -130,6 +130,7 @@ def _clean_text(value: str, field_name: str, *, max_length: int = MAX_TEXT, requ
         raise DomainError(
             _("Use at most %(max)d characters (now %(n)d).") % {"max": max_length, "n": len(value)}, field=field_name
         )
+    sensitive.refuse_bsn(value, field_name)
     return value
 
 

@@ -32,7 +32,7 @@ from sleutelnet.people.models import (
     Weekday,
 )
 from sleutelnet.people.services import ConsentData, KeyPersonData, NewcomerData
-from sleutelnet.web.forms import DateInput, TimeInput
+from sleutelnet.web.forms import DateInput, SensitiveTextMixin, TimeInput
 
 LEVELS = [
     (1, _("1 – a little")),
@@ -435,8 +435,10 @@ class NewcomerForm(forms.Form):
         )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(SensitiveTextMixin, forms.Form):
     """Record a consent the newcomer gave."""
+
+    sensitive_fields = ("scope",)
 
     purpose = forms.ChoiceField(label=_("Consent for"), choices=ConsentPurpose.choices, widget=forms.RadioSelect)
     request = forms.ModelChoiceField(
@@ -470,8 +472,10 @@ class ConsentForm(forms.Form):
         )
 
 
-class WithdrawConsentForm(forms.Form):
+class WithdrawConsentForm(SensitiveTextMixin, forms.Form):
     """Record that the newcomer withdrew a consent."""
+
+    sensitive_fields = ("note",)
 
     note = forms.CharField(
         label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}),

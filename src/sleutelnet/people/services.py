@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from sleutelnet.core import processing
+from sleutelnet.core import processing, sensitive
 from sleutelnet.core.exceptions import DomainError, NotAllowed
 from sleutelnet.core.models import Municipality, Region, Role, User
 from sleutelnet.core.selectors import has_role
@@ -93,6 +93,7 @@ def _text(value: str, name: str, max_length: int, required: bool = False) -> str
         raise DomainError(_("This field is required."), field=name)
     if len(value) > max_length:
         raise DomainError(_("Use at most %(max)d characters.") % {"max": max_length}, field=name)
+    sensitive.refuse_bsn(value, name)
     return value
 
 

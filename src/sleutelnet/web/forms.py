@@ -36,14 +36,53 @@ def attach_domain_error(
         form.add_error(None, str(error.message))
 
 
-class ReasonForm(forms.Form):
+#: The hint under every free-text field where people write notes.
+NOTE_HINT = _(
+    "No contact details, and nothing about health, religion or origin: everyone who reads this sees it."
+)
+
+
+class SensitiveTextMixin:
+    """Warns before saving free text with contact details or special-category words (core.sensitive).
+
+    The form does not save: each field concerned gets the warning, the text is kept, and the
+    user either changes it or ticks `confirm_sensitive` and sends again. A BSN is refused by the
+    services in any case.
+    """
+
+    sensitive_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.fields["confirm_sensitive"] = forms.BooleanField(  # type: ignore[attr-defined]
+            label=_("I checked the text: this is needed here, and allowed."), required=False
+        )
+        self.needs_confirmation = False
+
+    def clean(self) -> dict[str, Any]:
+        from sleutelnet.core import sensitive
+
+        data = super().clean()  # type: ignore[misc]
+        if data.get("confirm_sensitive"):
+            return data
+        for name in self.sensitive_fields:
+            findings = sensitive.find(str(data.get(name) or ""))
+            if findings:
+                self.add_error(name, sensitive.summary(findings))  # type: ignore[attr-defined]
+                self.needs_confirmation = True
+        return data
+
+
+class ReasonForm(SensitiveTextMixin, forms.Form):
     """A short reason, e.g. for declining an offer or cancelling a request."""
+
+    sensitive_fields = ("reason",)
 
     reason = forms.CharField(
         label=_("Reason"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("At most 500 characters."),
+        help_text=_("At most 500 characters. No contact details, nothing about health, religion or origin."),
     )
 
 
@@ -63,3 +102,4 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%H:%M")
+
