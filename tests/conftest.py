@@ -82,3 +82,13 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def vocabulary_again(transactional_db: None) -> None:
+    """Transactional tests flush the database after each test, data migrations included: load them again."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("sleutelnet.people.migrations.0002_vocabulary").load(apps, None)

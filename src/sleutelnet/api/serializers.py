@@ -21,6 +21,7 @@ from sleutelnet.api import fields as f
 from sleutelnet.core.models import Municipality, Organisation, Role
 from sleutelnet.core.selectors import has_role, organisation_ids, organisations_for, regions_for
 from sleutelnet.deployments.models import (
+    ActivityReport,
     CONFIRMED_ASSIGNMENT_STATES,
     Assignment,
     AssignmentStatus,
@@ -528,7 +529,7 @@ class RequestSerializer(StrictSerializer):
         data["confirmed_key_persons"] = [
             {"assignment": str(a.uuid), "name": a.key_person.full_name}
             for a in instance.assignments.all()
-            if a.status in CONFIRMED_ASSIGNMENT_STATES
+            if a.status in CONFIRMED_ASSIGNMENT_STATES and a.key_person_id is not None
         ]
         user = self.context["request"].user
         staff = has_role(
@@ -640,7 +641,7 @@ class AssignmentSerializer(serializers.Serializer):
 
     uuid = serializers.UUIDField()
     request = RequestSummarySerializer()
-    key_person = KeyPersonRefSerializer()
+    key_person = KeyPersonRefSerializer(allow_null=True, help_text="Null once retention or erasure unlinked the person.")
     status = serializers.ChoiceField(choices=AssignmentStatus.choices)
     offered_at = serializers.DateTimeField()
     responded_at = serializers.DateTimeField(allow_null=True)
@@ -678,7 +679,9 @@ class AssignmentSerializer(serializers.Serializer):
                 "ends_at": dt_field.to_representation(req.ends_at),
                 "status": req.status,
             },
-            "key_person": {
+            "key_person": None
+            if instance.key_person_id is None
+            else {
                 "uuid": str(instance.key_person.uuid) if full else None,
                 "name": instance.key_person.full_name,
             },
@@ -708,7 +711,7 @@ class ActivityReportSerializer(StrictSerializer):
     uuid = serializers.UUIDField(read_only=True)
     assignment = serializers.UUIDField(source="assignment.uuid", read_only=True)
     request = serializers.UUIDField(source="assignment.request.uuid", read_only=True)
-    key_person = serializers.CharField(source="assignment.key_person.full_name", read_only=True)
+    key_person = serializers.SerializerMethodField(help_text="The key person's name; null once unlinked by retention.")
     status = serializers.ChoiceField(
         choices=AssignmentStatus.choices, source="assignment.status", read_only=True
     )
@@ -724,6 +727,10 @@ class ActivityReportSerializer(StrictSerializer):
     follow_up = _optional_text(1000)
     submitted_at = serializers.DateTimeField(read_only=True)
     reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+    def get_key_person(self, obj: ActivityReport) -> str | None:
+        kp = obj.assignment.key_person
+        return kp.full_name if kp is not None else None
 
     def report_data(self) -> ReportData:
         return ReportData(**self.validated_data)

@@ -230,6 +230,13 @@ SPECTACULAR_SETTINGS = {
 API_VERSION = "1.0.0"
 
 WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2)
+# Retention (see docs/privacy.md): the worker runs it once a day from this hour (local time);
+# the periods of records are set per region by the privacy officer, these are platform-wide.
+RETENTION_HOUR = env_int("RETENTION_HOUR", 2)
+AUDIT_LOG_RETENTION_MONTHS = env_int("AUDIT_LOG_RETENTION_MONTHS", 36)
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90)
+if AUDIT_LOG_RETENTION_MONTHS < 12:
+    raise ImproperlyConfigured("AUDIT_LOG_RETENTION_MONTHS must be at least 12 (the database keeps a year at least).")
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 
 LOGGING = {

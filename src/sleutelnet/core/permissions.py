@@ -110,6 +110,7 @@ REPORTING = "activity-reporting"
 SUPERVISION = "privacy-supervision"
 RIGHTS = "data-subject-rights"
 ACCOUNTS = "account-management"
+RETENTION = "retention"
 
 
 MATRIX_ENTRIES: tuple[Endpoint, ...] = (
@@ -168,6 +169,14 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     _e("privacy:log_export", "Export the processing log (CSV, XLSX)", activity=SUPERVISION, export=True, get=PRIVACY),
     _e("privacy:audit", "Search the audit log", activity=SUPERVISION, get=PRIVACY),
     _e("privacy:audit_export", "Export the audit log (CSV, XLSX)", activity=SUPERVISION, export=True, get=PRIVACY),
+    _e("privacy:subjects", "Find a person for a data-subject request", activity=RIGHTS, get=PRIVACY),
+    _e("privacy:newcomer_subject", "Everything held about a newcomer", activity=RIGHTS, subject="newcomer", get=PRIVACY),
+    _e("privacy:newcomer_subject_export", "Everything held about a newcomer (JSON download)", activity=RIGHTS, subject="newcomer", export=True, post=PRIVACY),
+    _e("privacy:newcomer_subject_erase", "Erase a newcomer", activity=RIGHTS, subject="newcomer", post=PRIVACY),
+    _e("privacy:key_person_subject", "Everything held about a key person", activity=RIGHTS, subject="key_person", get=PRIVACY),
+    _e("privacy:key_person_subject_export", "Everything held about a key person (JSON download)", activity=RIGHTS, subject="key_person", export=True, post=PRIVACY),
+    _e("privacy:key_person_subject_erase", "Erase a key person", activity=RIGHTS, subject="key_person", post=PRIVACY),
+    _e("privacy:retention", "Retention periods of the region, and what is due", activity=RETENTION, get=PRIVACY, post=PRIVACY),
     # --- administration -----------------------------------------------------------------------
     _e("admin:*", "The admin: accounts, roles and reference data of the administrator's regions", activity=ACCOUNTS, get=ADMIN, post=ADMIN),
     # --- API v1 -------------------------------------------------------------------------------

@@ -79,6 +79,8 @@ class Request(PublicIdModel):
     participants_expected = models.PositiveIntegerField(_("expected participants"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=RequestStatus.choices, default=RequestStatus.OPEN)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
+    #: Set when retention or erasure took the free text and the links to persons away.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -117,7 +119,8 @@ class Assignment(PublicIdModel):
     """An assignment (inzet): a key person offered to, and then working on, a request."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="assignments")
-    key_person = models.ForeignKey(KeyPerson, on_delete=models.PROTECT, related_name="assignments")
+    #: Empty only after retention or erasure cut the link to the person (the figures stay).
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.PROTECT, null=True, related_name="assignments")
     status = models.CharField(_("status"), max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.OFFERED)
     offered_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     offered_at = models.DateTimeField(_("offered at"))

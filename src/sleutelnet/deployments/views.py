@@ -651,7 +651,7 @@ def _render_request_detail(request: HttpRequest, req: Request, cancel_form: Reas
     )
     context = {
         "req": req,
-        "coming": [a.key_person.full_name for a in coming],
+        "coming": [a.key_person.full_name for a in coming if a.key_person_id is not None],
         "cancel_form": cancel_form or ReasonForm(),
         "can_cancel": req.status in (RequestStatus.OPEN, RequestStatus.FILLED),
         "can_edit": _editable(req),

@@ -117,6 +117,8 @@ class KeyPerson(PublicIdModel):
     )
     vog_valid_until = models.DateField(_("VOG valid until"), null=True, blank=True)
     gender = models.CharField(_("gender (self-described)"), max_length=1, choices=Gender.choices, blank=True)
+    #: Set when retention or erasure removed who this was; the record stays for the figures.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     class Meta:
         ordering = ["full_name"]

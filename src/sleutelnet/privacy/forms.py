@@ -108,3 +108,29 @@ class AuditSearchForm(_Period):
         if data.get("operation_id"):
             qs = qs.filter(operation_id=data["operation_id"])
         return qs
+
+
+class SubjectSearchForm(forms.Form):
+    """Find the person a data-subject request is about."""
+
+    kind = forms.ChoiceField(label=_("Kind of person"), required=False, choices=[("", _("Newcomer or key person"))] + list(KIND_LABELS.items()))
+    person = forms.CharField(
+        label=_("Person"), max_length=200, help_text=_("A newcomer's reference, or (part of) a key person's name.")
+    )
+
+
+class EraseForm(forms.Form):
+    """Erasing cannot be undone: the privacy officer types the reference or name to confirm."""
+
+    confirmation = forms.CharField(label=_("Type it to confirm"), max_length=200)
+    note = forms.CharField(
+        label=_("Note"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("For example when and how the person asked. No other personal details."),
+    )
+
+
+class RetentionForm(forms.Form):
+    """The region's retention period for one kind of record."""
+
+    kind = forms.CharField(widget=forms.HiddenInput)
+    months = forms.IntegerField(label=_("Months"), min_value=1, max_value=1200)

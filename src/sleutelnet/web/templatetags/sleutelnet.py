@@ -49,3 +49,13 @@ def newcomer_for_key_person(assignment: Any) -> Any:
     from sleutelnet.deployments.selectors import newcomer_for_key_person as seen
 
     return seen(assignment)
+
+
+@register.filter
+def is_mapping(value: Any) -> bool:
+    return isinstance(value, dict)
+
+
+@register.filter
+def is_list(value: Any) -> bool:
+    return isinstance(value, (list, tuple))

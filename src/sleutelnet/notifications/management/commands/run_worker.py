@@ -13,6 +13,7 @@ from django.db import close_old_connections
 from sleutelnet.core import processing
 from sleutelnet.deployments.services import send_reminders
 from sleutelnet.notifications.services import deliver_due
+from sleutelnet.privacy.services import run_daily_retention
 
 
 class Command(BaseCommand):
@@ -41,6 +42,9 @@ class Command(BaseCommand):
                     if reminders:
                         self.stdout.write(f"Worker: {reminders} reminders queued.")
                     sent, failed = deliver_due()
+                retained = run_daily_retention()
+                if retained is not None:
+                    self.stdout.write(f"Worker: daily retention done ({sum(retained.values())} records).")
             except Exception as exc:  # noqa: BLE001 - the worker keeps running when the database blinks
                 self.stderr.write(f"Worker: {exc}")
                 sent, failed = 0, 0
