@@ -92,3 +92,15 @@ def vocabulary_again(transactional_db: None) -> None:
     from django.apps import apps
 
     importlib.import_module("sleutelnet.people.migrations.0002_vocabulary").load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests that are not about signing in sign in with `client.force_login`: let it pass the
+    second step too (tests.auth.mark_verified). Tests of signing in use the real pages, or
+    `tests.auth.password_only_login`."""
+    from django.test import Client
+
+    from tests.auth import login
+
+    monkeypatch.setattr(Client, "force_login", lambda self, user, backend=None: login(self, user))

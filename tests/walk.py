@@ -53,6 +53,7 @@ class Records:
     org2: Any
     privacy_officer: User
     administrator: User
+    api_token: Any
     markers: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -93,7 +94,15 @@ def build(world: World) -> Records:
         org2=org2,
         privacy_officer=f.member(Role.PRIVACY_OFFICER, world.region),
         administrator=f.member(Role.ADMINISTRATOR, world.region, is_staff=True),
+        api_token=_token(world),
     )
+
+
+def _token(world: World) -> Any:
+    from sleutelnet.accounts.models import ApiToken, hash_key
+    from tests.auth import api_token
+
+    return ApiToken.objects.get(key_hash=hash_key(api_token(world.requester)))
 
 
 @pytest.fixture
@@ -126,6 +135,7 @@ def own_and_foreign(subject: str, role: str, mine: Records, theirs: Records) -> 
         "key_person": (w.key_person, [o.key_person], [mine.other_key_person]),
         "newcomer": (w.newcomer, [o.newcomer], []),
         "consent": (w.newcomer.consents.first(), [o.newcomer.consents.first()], []),
+        "api_token": (mine.api_token, [theirs.api_token], []),
         "organisation": (w.organisation, [o.organisation], [mine.org2] if role == Role.REQUESTER else []),
         "municipality": (w.municipality, [o.municipality], []),
     }

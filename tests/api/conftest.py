@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from sleutelnet.core.models import User
@@ -23,8 +22,9 @@ class Api:
         self.client = APIClient()
         self.user = user
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            self.client.credentials(HTTP_AUTHORIZATION=f"{scheme} {token.key}")
+            from tests.auth import api_token
+
+            self.client.credentials(HTTP_AUTHORIZATION=f"{scheme} {api_token(user)}")
 
     def _url(self, path: str) -> str:
         return path if path.startswith("/api/") else API + path

@@ -212,6 +212,7 @@ def test_every_login_works(demo: Loaded, db: None) -> None:
         "requester",
         "sleutelpersoon",
         "beleid",
+        "privacy",
         "admin",
     ]
     expected_role = {
@@ -219,13 +220,22 @@ def test_every_login_works(demo: Loaded, db: None) -> None:
         "requester": Role.REQUESTER,
         "sleutelpersoon": Role.KEY_PERSON,
         "beleid": Role.POLICY_OFFICER,
+        "privacy": Role.PRIVACY_OFFICER,
         "admin": Role.ADMINISTRATOR,
     }
+    from django.test import RequestFactory
+    from django_otp import match_token
+
+    from sleutelnet.demo.data import DEMO_SECOND_FACTOR
+
     for row in rows:
-        user = authenticate(username=row.username, password=row.password)
+        user = authenticate(RequestFactory().post("/login/"), username=row.username, password=row.password)
         assert user is not None, row.username
         assert user.email.endswith("@example.org")
         assert Membership.objects.filter(user=user, role=expected_role[row.username]).exists()
+        # the demo's second step works for the demo accounts (and only outside production)
+        assert match_token(user, DEMO_SECOND_FACTOR) is not None
+        assert match_token(user, "000000") is None
     assert User.objects.get(username="admin").is_superuser
     assert Membership.objects.get(user__username="requester").organisation is not None
 

@@ -43,4 +43,10 @@ class MatrixPermission(BasePermission):
             raise exceptions.MethodNotAllowed(request.method)
         if decision.outcome is Outcome.LOGIN:
             raise exceptions.NotAuthenticated()
-        return decision.outcome is Outcome.ALLOW
+        if decision.outcome is not Outcome.ALLOW:
+            return False
+        token = request.auth
+        if token is not None and decision.endpoint is not None and not token.allows(decision.endpoint.resource, request.method):
+            self.message = _("This token's scopes do not allow this.")
+            return False
+        return True

@@ -113,7 +113,7 @@ class ApiAutoSchema(AutoSchema):
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     """Tokens for integrations; the browser session is not accepted by the API."""
 
-    target_class = "sleutelnet.api.authentication.BearerTokenAuthentication"
+    target_class = "sleutelnet.accounts.authentication.ApiTokenAuthentication"
     name = "tokenAuth"
     priority = 1
 
@@ -122,8 +122,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "type": "http",
             "scheme": "bearer",
             "description": (
-                "An API token, sent as `Authorization: Bearer <key>` (or `Authorization: Token <key>`). "
-                "An administrator creates one with `sleutelnet create_api_token <username>`. "
-                "The token acts with the roles of its user."
+                "An API token of an organisation, sent as `Authorization: Bearer <key>` (or "
+                "`Authorization: Token <key>`). An administrator issues one at /settings/api-tokens "
+                "(or with `sleutelnet create_api_token`): it acts as one user, only within its "
+                "organisation's region, only for its scopes (e.g. `requests:read`), until it expires "
+                "or is revoked. Only a hash of the key is stored."
             ),
         }

@@ -6,6 +6,7 @@ and production (`SLEUTELNET_MODE=production`), which refuses to start insecure.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -55,13 +56,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_email",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "mozilla_django_oidc",
     "sleutelnet.core",
+    "sleutelnet.accounts",
     "sleutelnet.people",
     "sleutelnet.deployments",
     "sleutelnet.reporting",
@@ -82,14 +89,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor: request.user.is_verified() (django-otp).
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session limits per role (accounts.middleware).
+    "sleutelnet.accounts.middleware.SessionLimitsMiddleware",
     # Each request is one processing operation: its reads are logged before the answer leaves.
     "sleutelnet.core.middleware.ProcessingLogMiddleware",
     # The permission matrix (core.permissions) before every view; API views apply it in DRF.
     "sleutelnet.web.middleware.PermissionMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "sleutelnet.web.middleware.SecurityHeadersMiddleware",
+    # Login throttling and lock-out (django-axes): last, as it asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sleutelnet.conf.urls"
@@ -129,19 +142,83 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
+OTP_LOGIN_URL = "accounts:verify"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Passwords (OWASP ASVS 6.2, BIO 5.17.03): Argon2id, at least 12 characters, long ones welcome,
+# no composition rules, common passwords refused.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # reads passwords hashed before Argon2
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # counts failures first, and refuses while locked out
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# OIDC: sign in at the municipality's identity provider (mozilla-django-oidc), when configured.
+# Accounts must exist (matched by e-mail address); the provider's MFA (amr/acr) counts as the
+# second factor, otherwise Sleutelnet asks for its own.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_MFA_AMR = env_list("OIDC_MFA_AMR", "mfa,otp,hwk,swk,sms,pop,face,fpt")
+OIDC_MFA_ACR = env_list("OIDC_MFA_ACR", "")
+OIDC_CREATE_USER = False
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_REDIRECT_REQUIRE_HTTPS = PRODUCTION
+# The backend is always listed; it only answers the OIDC callback, and only when OIDC is on.
+AUTHENTICATION_BACKENDS.append("sleutelnet.accounts.oidc.SleutelnetOIDCBackend")
+if OIDC_ENABLED:
+    if not all((OIDC_RP_CLIENT_SECRET, OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT, OIDC_OP_USER_ENDPOINT, OIDC_OP_JWKS_ENDPOINT)):
+        raise ImproperlyConfigured("OIDC_RP_CLIENT_ID is set: set OIDC_RP_CLIENT_SECRET and the four OIDC_OP_*_ENDPOINT variables too.")
+
+# Lock-out (OWASP ASVS 6.3.1): 5 failures for one username from one address lock that pair out
+# for 5 minutes. The answer is the same whether the account exists or not; others elsewhere
+# cannot lock a user out. Usernames and addresses are not written to the application log.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 5))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # the audit log keeps sign-ins
+AXES_LOCKOUT_CALLABLE = "sleutelnet.accounts.views.locked_out"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# The second factor (OWASP ASVS 6.3.3, BIO 5.17.01): TOTP for staff, a code by e-mail for key
+# persons, backup codes for both; an identity provider's own MFA counts too (accounts.oidc).
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Sleutelnet")
+OTP_EMAIL_TOKEN_VALIDITY = 600  # 10 minutes, ASVS 6.5
+OTP_EMAIL_COOLDOWN_DURATION = 60
+OTP_EMAIL_BODY_TEMPLATE_PATH = "accounts/email_code.txt"
+OTP_EMAIL_SUBJECT = "Sleutelnet: {token}"
+
+# Session limits per role (OWASP ASVS 7.3; 4.0.3 3.3.2: 30 minutes idle or 12 hours at most).
+# Roles with wider reach sign in again sooner. A user with several roles gets the strictest.
+SESSION_LIMITS = {
+    # role: (idle minutes, absolute hours)
+    "privacy_officer": (15, 8),
+    "administrator": (15, 8),
+    "coordinator": (30, 12),
+    "requester": (30, 12),
+    "policy_officer": (30, 12),
+    "key_person": (30, 12),
+}
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -192,7 +269,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sleutelnet <noreply@sleuteln
 SITE_URL = env_str("SITE_URL", f"http://localhost:{os.environ.get('PORT', '8000')}")
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["sleutelnet.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["sleutelnet.accounts.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["sleutelnet.api.permissions.MatrixPermission"],
     "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],

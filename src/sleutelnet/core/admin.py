@@ -86,15 +86,8 @@ class MembershipAdmin(RegionScopedAdmin):
     search_fields = ["user__username", "user__last_name"]
 
 
-# Roles are memberships (core.models.Membership), not Django groups; API tokens are managed in
-# Sleutelnet itself. Neither has a place in this admin.
+
+# Roles are memberships (core.models.Membership), not Django groups: groups have no place here.
 from django.contrib.auth.models import Group  # noqa: E402
 
 admin.site.unregister(Group)
-try:
-    from rest_framework.authtoken.models import TokenProxy  # noqa: E402
-except ImportError:  # pragma: no cover - authtoken not installed
-    pass
-else:
-    if admin.site.is_registered(TokenProxy):
-        admin.site.unregister(TokenProxy)

@@ -38,7 +38,8 @@ class Scope(StrEnum):
     OWN = "own"  # the key person's own record, offers and assignments
     AGGREGATE = "aggregate"  # figures only; never a person
     REFERENCE = "reference"  # vocabularies: no personal data
-    SELF = "self"  # the user's own account (sign-in, second factor, language)
+    SELF = "self"  # the user's own account, after the second factor
+    SIGN_IN = "sign-in"  # signed in with the password, before the second factor
     SECRET = "secret"  # a secret link is the credential (calendar feed)
     PUBLIC = "public"  # no personal data, no login
 
@@ -97,6 +98,7 @@ OWN_KP = _same(Scope.OWN, K)
 ORG_REQ = _same(Scope.ORGANISATION, R)
 PUBLIC = {ANYONE: Scope.PUBLIC}
 EVERY_ROLE_SELF = {ANYONE: Scope.SELF}
+SIGNING_IN = {ANYONE: Scope.SIGN_IN}
 REFERENCE = _same(Scope.REFERENCE, *ROLES)
 AGGREGATES = _same(Scope.AGGREGATE, C, P)
 PRIVACY = _same(Scope.REGION, V)
@@ -119,6 +121,13 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     _e("login", "Sign in with username and password", get=PUBLIC, post=PUBLIC),
     _e("logout", "Sign out", post=PUBLIC),
     _e("set_language", "Choose the interface language", post=PUBLIC),
+    _e("accounts:verify", "Second factor: a code from the app, the e-mail or a backup code", activity=ACCOUNTS, get=SIGNING_IN, post=SIGNING_IN),
+    _e("accounts:setup", "Set up an authenticator app (QR code)", activity=ACCOUNTS, get=SIGNING_IN, post=SIGNING_IN),
+    _e("accounts:security", "My second factor: backup codes, a new app", activity=ACCOUNTS, get=EVERY_ROLE_SELF, post=EVERY_ROLE_SELF),
+    _e("accounts:oidc_authenticate", "Sign in at the municipality's identity provider (OIDC)", get=PUBLIC),
+    _e("accounts:oidc_callback", "Back from the identity provider (OIDC)", get=PUBLIC),
+    _e("accounts:api_tokens", "API tokens of the region's organisations: issue one", activity=ACCOUNTS, get=ADMIN, post=ADMIN),
+    _e("accounts:api_token_revoke", "Revoke an API token", activity=ACCOUNTS, subject="api_token", post=ADMIN),
     # --- coordinator: requests, offers, planning, approvals ----------------------------------
     _e("deployments:coordinator_queue", "Queue of open requests (search, filters)", activity=DEPLOYMENT, get=COORD),
     _e("deployments:coordinator_request", "A request with candidates and 'why not'", activity=DEPLOYMENT, subject="request", get=COORD),
@@ -302,6 +311,8 @@ def decide(view_name: str | None, method: str, user: object, *, roles: Iterable[
         return Decision(Outcome.ALLOW, endpoint)
     if not getattr(user, "is_authenticated", False):
         return Decision(Outcome.LOGIN, endpoint)
+    if allowed.get(ANYONE) is Scope.SIGN_IN:
+        return Decision(Outcome.ALLOW, endpoint)
     if not verified:
         return Decision(Outcome.VERIFY, endpoint)
     if ANYONE in allowed or set(roles) & set(allowed):

@@ -16,6 +16,8 @@ REGION_NAME = "Achterhoek (demo)"
 
 #: Demo-only password of every demo user. Never use this anywhere else.
 DEMO_PASSWORD = "sleutelnet-demo"
+#: The second step for the demo accounts only (accounts.models.DemoDevice; refused in production mode).
+DEMO_SECOND_FACTOR = "246810"
 
 #: Fixed seed: the same command on an empty database gives the same data.
 SEED = 20260
@@ -154,6 +156,7 @@ class Person:
 COORDINATOR = Person("coordinator", "Marieke", "Jansen")
 POLICY_OFFICER = Person("beleid", "Joost", "Hendriks", "gem_dtc")
 ADMINISTRATOR = Person("admin", "Anja", "Smit")
+PRIVACY_OFFICER = Person("privacy", "Ruben", "de Vries")
 #: The requester whose login is printed.
 REQUESTER = Person("requester", "Sanne", "Vos", "vwn")
 #: Further requesters, so requests come from several people of several organisations.

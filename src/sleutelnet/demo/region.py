@@ -53,6 +53,7 @@ def demo_logins() -> list[DemoLogin]:
         ("requester", d.REQUESTER, "/"),
         ("key person", d.Person("sleutelpersoon", *d.DEMO_KEY_PERSON.split(" ", 1)), "/"),
         ("policy officer", d.POLICY_OFFICER, "/"),
+        ("privacy officer", d.PRIVACY_OFFICER, "/"),
         ("administrator", d.ADMINISTRATOR, "/admin/"),
     ]
     return [
@@ -69,7 +70,10 @@ def format_logins(rows: list[DemoLogin] | None = None) -> str:
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(f"(demo only: every demo user has the password {d.DEMO_PASSWORD!r})")
+    lines.append(
+        f"(demo only: every demo user has the password {d.DEMO_PASSWORD!r}, and the code "
+        f"{d.DEMO_SECOND_FACTOR} as the second step; production mode refuses that code)"
+    )
     return "\n".join(lines)
 
 
@@ -142,7 +146,9 @@ class ReferenceData:
         self.password = make_password(d.DEMO_PASSWORD)  # hash once; hashing is slow on purpose
 
     def _user(self, person: d.Person, joined: dt.date, **extra: object) -> User:
-        return User.objects.create(
+        from sleutelnet.accounts.models import DemoDevice
+
+        user = User.objects.create(
             username=person.username,
             first_name=person.first_name,
             last_name=person.last_name,
@@ -151,6 +157,9 @@ class ReferenceData:
             date_joined=aware(joined, dt.time(9)),
             **extra,
         )
+        # The demo's second step: the published code (accounts.models.DemoDevice, never in production).
+        DemoDevice.objects.create(user=user, name="demo", confirmed=True)
+        return user
 
     def check_free(self) -> None:
         codes = [code for _k, _n, code, _w in d.MUNICIPALITIES]
@@ -197,6 +206,8 @@ class ReferenceData:
         )
         admin = self._user(d.ADMINISTRATOR, since, is_staff=True, is_superuser=True)
         Membership.objects.create(user=admin, region=region, role=Role.ADMINISTRATOR)
+        privacy = self._user(d.PRIVACY_OFFICER, since)
+        Membership.objects.create(user=privacy, region=region, role=Role.PRIVACY_OFFICER)
         requesters: dict[str, list[User]] = {}
         for person in d.REQUESTERS:
             assert person.organisation is not None  # a requester works for an organisation

@@ -76,7 +76,7 @@ class PermissionMiddleware:
         if decision.outcome is Outcome.LOGIN:
             return redirect_to_login(request.get_full_path())
         if decision.outcome is Outcome.VERIFY:
-            return redirect_to_login(request.get_full_path(), login_url="otp_verify")
+            return redirect_to_login(request.get_full_path(), login_url="accounts:verify")
         raise PermissionDenied
 
 

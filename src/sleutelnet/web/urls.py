@@ -3,15 +3,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from sleutelnet.accounts.views import LoginView
 from sleutelnet.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sleutelnet.deployments.urls")),
     path("", include("sleutelnet.people.urls")),
     path("", include("sleutelnet.reporting.urls")),
     path("", include("sleutelnet.notifications.urls")),
     path("", include("sleutelnet.privacy.urls")),
+    path("", include("sleutelnet.accounts.urls")),
 ]

@@ -1,0 +1,48 @@
+"""Idle and absolute limits of a browser session, per role (settings.SESSION_LIMITS)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from sleutelnet.core.selectors import roles_of
+
+SIGNED_IN_AT = "sn_signed_in_at"
+SEEN_AT = "sn_seen_at"
+
+
+def limits_for(user: object) -> tuple[int, int]:
+    """(idle seconds, absolute seconds): the strictest over the user's roles."""
+    rows = [settings.SESSION_LIMITS[r] for r in roles_of(user) if r in settings.SESSION_LIMITS]  # type: ignore[arg-type]
+    if not rows:
+        rows = [(30, 12)]
+    return min(r[0] for r in rows) * 60, min(r[1] for r in rows) * 3600
+
+
+class SessionLimitsMiddleware:
+    """Ends a session that was idle too long or is older than the absolute limit; the user signs in again."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not request.path.startswith("/api/"):
+            now = time.time()
+            session = request.session
+            signed_in = session.get(SIGNED_IN_AT)
+            seen = session.get(SEEN_AT, signed_in)
+            idle, absolute = limits_for(user)
+            if signed_in is None or now - signed_in > absolute or (seen is not None and now - seen > idle):
+                logout(request)
+                messages.info(request, _("Your session has ended. Sign in again, please."))
+                return redirect_to_login(request.get_full_path())
+            session[SEEN_AT] = now
+        return self.get_response(request)
