@@ -6,7 +6,7 @@ SN     := $(BIN)/sleutelnet
 PORT   ?= 8000
 export PORT
 
-.PHONY: run test test-sqlite test-postgres install install-test messages openapi bench lint clean
+.PHONY: run test check install install-test messages openapi permissions bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: install
 test: install-test
 	@bash scripts/test.sh
 
+## check: ruff, makemigrations --check, check --deploy in production mode, bandit (also run by `make test`)
+check: install-test
+	@bash scripts/check.sh
+
 ## messages: update the Dutch/English translation files (templates, e-mail .txt, Python) and compile them
 messages: install
 	cd src/sleutelnet && ../../$(SN) makemessages -l nl -l en --no-obsolete --extension html,txt,py --ignore "demo/*" && ../../$(SN) compilemessages
@@ -43,6 +47,10 @@ messages: install
 ## openapi: regenerate the committed OpenAPI document
 openapi: install
 	$(SN) export_openapi
+
+## permissions: regenerate docs/permissions.md from the permission matrix
+permissions: install
+	$(SN) permissions_matrix
 
 ## bench: run the benchmarks; figures go to bench/results/ and bench/README.md
 bench: install-test

@@ -462,7 +462,7 @@ def run(
             },
             "rank_samples": settings.rank_samples,
             "sizes": {
-                name: dict(zip(("key_persons", "requests", "municipalities"), size))
+                name: dict(zip(("key_persons", "requests", "municipalities"), size, strict=True))
                 for name, size in chosen.items()
             },
         },

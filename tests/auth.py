@@ -57,8 +57,9 @@ def api_token(user: User, *, scopes: tuple[str, ...] = SCOPES, organisation: Org
         else:  # no role at all: any organisation, the token then has no roles to act with
             organisation = Organisation.objects.order_by("id").first()
     key = "sn_" + secrets.token_urlsafe(32)
-    from django.utils import timezone
     import datetime as dt
+
+    from django.utils import timezone
 
     ApiToken.objects.create(
         name="test", organisation=organisation, user=user, key_hash=hash_key(key), prefix=key[:10],

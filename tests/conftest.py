@@ -104,3 +104,84 @@ def _force_login_passes_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.auth import login
 
     monkeypatch.setattr(Client, "force_login", lambda self, user, backend=None: login(self, user))
+
+
+# --- the log scan: no personal data, BSN, password, token or session id in the application log -------
+import logging as _logging  # noqa: E402
+import re as _re  # noqa: E402
+
+from tests.walk import both  # noqa: E402,F401 - the fixture of the tests that walk every URL
+
+
+class _LogCapture(_logging.Handler):
+    """Keeps every log record the whole run writes, as text, for the scan at the end."""
+
+    def __init__(self) -> None:
+        super().__init__(level=_logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: _logging.LogRecord) -> None:
+        try:
+            text = f"{record.name}: {record.getMessage()}"
+        except Exception:  # noqa: BLE001 - a broken record is still scanned by what it has
+            text = f"{record.name}: {record.msg!r} {record.args!r}"
+        if record.exc_info:
+            text += "\n" + _logging.Formatter().formatException(record.exc_info)
+        self.lines.append(text)
+
+
+_CAPTURE = _LogCapture()
+
+#: What must never be in the application log (OWASP ASVS 16.2.5, BIO 8.15.02).
+_FORBIDDEN = [
+    ("a key person's name", _re.compile(r"Sleutelpersoon \d+|Tesfay\w* \w+")),
+    ("a newcomer's name or reference", _re.compile(r"Nieuwkomer \d+|\bNC-\d{4}\b|ZQ-ERASE|Zuleikha|Hiwet")),
+    ("a password", _re.compile(_re.escape(f.PASSWORD) + "|sleutelnet-demo|wrong-password-123")),
+    ("an API token", _re.compile(r"\bsn_[A-Za-z0-9_-]{20,}")),
+    ("an authorization header or session cookie", _re.compile(r"(?i)\bbearer [A-Za-z0-9_-]{10,}|sessionid=|csrftoken=")),
+    ("an e-mail address", _re.compile(r"[\w.+-]+@example\.org")),
+    ("a phone number", _re.compile(r"\b06[- ]?\d{8}\b")),
+]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    _logging.getLogger().addHandler(_CAPTURE)
+
+
+@pytest.fixture(autouse=True)
+def _log_capture_in_place() -> None:
+    """Something may configure logging again (dictConfig replaces the root's handlers): re-attach."""
+    root = _logging.getLogger()
+    if _CAPTURE not in root.handlers:
+        root.addHandler(_CAPTURE)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run when the application log holds personal data or secrets."""
+    from sleutelnet.core.sensitive import bsn_like
+    from tests.auth import ISSUED_KEYS
+
+    _logging.getLogger().removeHandler(_CAPTURE)
+    found: list[str] = []
+    for line in _CAPTURE.lines:
+        for what, pattern in _FORBIDDEN:
+            if pattern.search(line):
+                found.append(f"{what}: {line[:300]}")
+        if bsn_like(line):
+            found.append(f"a BSN-like number: {line[:300]}")
+        if any(key in line for key in ISSUED_KEYS):
+            found.append(f"an issued API token: {line[:300]}")
+    if session.testscollected > 200 and len(_CAPTURE.lines) < 100:
+        found.append(f"the scan saw only {len(_CAPTURE.lines)} log lines in {session.testscollected} tests: it proves nothing")
+    if found:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = f"\nLOG SCAN FAILED: {len(found)} log lines hold personal data or secrets:\n" + "\n".join(sorted(set(found))[:50])
+        if reporter is not None:
+            reporter.write_line(message, red=True)
+        else:
+            print(message)
+        session.exitstatus = 1
+    elif _CAPTURE.lines is not None:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"Log scan: {len(_CAPTURE.lines)} log lines, none with personal data or secrets.")

@@ -7,7 +7,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
-from sleutelnet.core.models import Membership, Municipality, Organisation, Region, Role, User
+from sleutelnet.core.models import Membership, Municipality, Organisation, Region, User
 from sleutelnet.people.models import (
     Consent,
     KeyPerson,

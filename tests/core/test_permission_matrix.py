@@ -24,7 +24,7 @@ from rest_framework.test import APIClient
 from sleutelnet.core.models import Role, User
 from sleutelnet.core.permissions import ANYONE, MATRIX, METHODS, ROLES, Endpoint, endpoint_for
 from tests.auth import api_client, login
-from tests.walk import Records, admin_url, both, own_and_foreign, url_for, url_patterns, user_of  # noqa: F401
+from tests.walk import Records, admin_url, own_and_foreign, url_for, url_patterns, user_of  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

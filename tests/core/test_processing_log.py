@@ -11,13 +11,13 @@ from django.test import Client
 
 from sleutelnet.core import processing
 from sleutelnet.core.models import AuditLogEntry, ProcessingLogEntry, Role
-from sleutelnet.core.permissions import METHODS, ROLES, endpoint_for
+from sleutelnet.core.permissions import ROLES, endpoint_for
 from sleutelnet.people import services as people_services
 from sleutelnet.people.models import KeyPerson, Newcomer
 from sleutelnet.people.services import NewcomerData
 from tests import factories as f
 from tests.auth import api_client, login
-from tests.walk import both, own_and_foreign, url_for, url_patterns, user_of  # noqa: F401
+from tests.walk import own_and_foreign, url_for, url_patterns, user_of  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -249,13 +249,12 @@ def test_every_answer_that_shows_a_person_wrote_that_persons_line(both, role):  
 
 
 def test_the_worker_logs_the_key_persons_it_reminds(world):
-    from django.core.management import call_command
-
-    from sleutelnet.deployments import services
-
     import datetime as dt
 
+    from django.core.management import call_command
     from django.utils import timezone
+
+    from sleutelnet.deployments import services
 
     soon = timezone.now().replace(microsecond=0) + dt.timedelta(hours=3)
     data = world.request_data(starts_at=soon, ends_at=soon + dt.timedelta(hours=1))

@@ -125,3 +125,10 @@ def test_the_api_refuses_a_bsn_naming_the_field(world):
     assert response.status_code == 400
     assert [p["name"] for p in response.json()["invalidParams"]] == ["description"]
     assert response.json()["invalidParams"][0]["code"] == "bsn"
+
+
+@pytest.mark.parametrize(
+    "text", ["/settings/api-tokens/34ad04c1-4c20-4e97-a2e1-28f872907314/revoke/", "sha 9a872907314c", "v111222333"]
+)
+def test_digit_runs_inside_identifiers_are_not_bsns(text):
+    assert not sensitive.bsn_like(text)

@@ -6,11 +6,13 @@ import socket
 import subprocess
 import sys
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
+from sleutelnet.core.exceptions import DomainError
 from sleutelnet.deployments import services
 from sleutelnet.notifications.models import OutboxMessage, OutboxStatus
 from sleutelnet.notifications.services import deliver_due
@@ -75,10 +77,8 @@ def test_worker_command_drains_once(world):
 
 def test_no_message_without_the_change(world):
     data = world.request_data(title="")
-    try:
+    with pytest.raises(DomainError):
         services.file_request(actor=world.requester, organisation=world.organisation, data=data)
-    except Exception:  # noqa: BLE001
-        pass
     assert OutboxMessage.objects.count() == 0
 
 

@@ -16,7 +16,7 @@ from sleutelnet.core import clock, processing
 from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import AuditLogEntry, ProcessingLogEntry, Role
 from sleutelnet.deployments import services
-from sleutelnet.deployments.models import ActivityReport, Assignment, Request
+from sleutelnet.deployments.models import ActivityReport, Assignment
 from sleutelnet.notifications.models import OutboxMessage, OutboxStatus
 from sleutelnet.people.models import KeyPerson, Newcomer
 from sleutelnet.privacy import services as privacy
@@ -234,3 +234,14 @@ def test_every_page_still_answers_after_retention(world):
             response = api.get(url)
             assert response.status_code == 200, (url, response.content[:300])
     assert api_client(world.coordinator).get(f"/api/v1/assignments/{a.uuid}").json()["keyPerson"] is None
+
+
+def test_old_sign_in_attempts_are_deleted(world):
+    from axes.models import AccessAttempt
+
+    old_attempt = AccessAttempt.objects.create(username="someone", ip_address="10.0.0.9", user_agent="x", failures_since_start=1)
+    recent = AccessAttempt.objects.create(username="other", ip_address="10.0.0.8", user_agent="x", failures_since_start=1)
+    AccessAttempt.objects.filter(pk=old_attempt.pk).update(attempt_time=timezone.now() - dt.timedelta(days=31))
+    _items, done = privacy.run_retention()
+    assert done["login_attempts"] == 1
+    assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [recent.pk]

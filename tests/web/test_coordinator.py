@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from sleutelnet.deployments import services
-from sleutelnet.deployments.models import ActivityReport, Assignment, AssignmentStatus, RequestStatus
+from sleutelnet.deployments.models import (
+    ActivityReport,
+    Assignment,
+    AssignmentStatus,
+    RequestStatus,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -409,7 +409,8 @@ def test_import_skips_requests_that_need_nobody_any_more(client, week):
     ("content", "message"),
     [
         (b"dit is geen json", "invalid JSON at line 1"),
-        (b"\xff\xfe\x00\x81", "not text in UTF-8"),
+        (b"\xff\xfe\x00\x81", "not a text file"),
+        (b"\xff\xfe\x81 no nul bytes", "not text in UTF-8"),
         (b"", "The file is empty."),
         (b"[1, 2]", "is not of type"),
         (

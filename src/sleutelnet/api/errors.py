@@ -198,7 +198,12 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             detail = "; ".join(p["reason"] for p in invalid_params(detail))
         body = problem(exc.status_code, detail=force_str(detail), instance=instance)
         if isinstance(exc, drf.ParseError):
-            body = problem(400, detail=force_str(detail), instance=instance, slug="parse-error")
+            # Every 400 lists what was wrong in invalidParams; here the body as a whole.
+            reason = clean(force_str(detail))
+            body = problem(
+                400, detail=force_str(detail), instance=instance, slug="parse-error",
+                invalid_params=[{"name": "body", "code": "parse_error", "reason": reason}],
+            )
         return _respond(body, headers)
 
     logger.exception("Unhandled error in API view %s", instance)

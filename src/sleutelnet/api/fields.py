@@ -37,6 +37,19 @@ class StrictCharField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class MomentField(serializers.DateTimeField):
+    """A moment a database can store: years 1900 to 2200 and a UTC offset within 14 hours."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        import datetime as dt
+
+        moment = super().to_internal_value(value)
+        offset = moment.utcoffset() or dt.timedelta(0)
+        if not 1900 <= moment.year <= 2200 or abs(offset) > dt.timedelta(hours=14):
+            raise serializers.ValidationError(_("Give a date and time between the years 1900 and 2200."), code="invalid")
+        return moment
+
+
 class StrictEmailField(serializers.EmailField):
     """An e-mail address, as a string."""
 

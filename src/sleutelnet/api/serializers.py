@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
@@ -21,8 +22,8 @@ from sleutelnet.api import fields as f
 from sleutelnet.core.models import Municipality, Organisation, Role
 from sleutelnet.core.selectors import has_role, organisation_ids, organisations_for, regions_for
 from sleutelnet.deployments.models import (
-    ActivityReport,
     CONFIRMED_ASSIGNMENT_STATES,
+    ActivityReport,
     Assignment,
     AssignmentStatus,
     ChainLink,
@@ -196,12 +197,20 @@ class KeyPersonLanguageSerializer(StrictSerializer):
     level = f.StrictIntegerField(min_value=1, max_value=5)
 
 
+@extend_schema_field({"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$", "example": "09:30"})
+class HourMinuteField(serializers.TimeField):
+    """A local time of day as HH:MM (seconds are accepted on input, never sent)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M", **kwargs)
+
+
 class AvailabilitySlotSerializer(StrictSerializer):
     """A weekly time slot: weekday 0 (Monday) to 6 (Sunday), local times."""
 
     weekday = f.StrictChoiceField(choices=Weekday.choices)
-    start_time = serializers.TimeField()
-    end_time = serializers.TimeField()
+    start_time = HourMinuteField()
+    end_time = HourMinuteField()
 
 
 class KeyPersonSerializer(StrictSerializer):
@@ -468,8 +477,8 @@ class RequestSerializer(StrictSerializer):
     life_domains = f.ref_list(f.CodeField(LifeDomain), required=False, default=list)
     municipality = f.MunicipalityField()
     place = _text(200)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
+    starts_at = f.MomentField()
+    ends_at = f.MomentField()
     chain_link = f.StrictChoiceField(choices=ChainLink.choices)
     key_persons_needed = f.StrictIntegerField(min_value=1, max_value=10, default=1)
     gender_preference = f.StrictChoiceField(

@@ -40,7 +40,7 @@ class Scope(StrEnum):
     REFERENCE = "reference"  # vocabularies: no personal data
     SELF = "self"  # the user's own account, after the second factor
     SIGN_IN = "sign-in"  # signed in with the password, before the second factor
-    SECRET = "secret"  # a secret link is the credential (calendar feed)
+    SECRET = "secret"  # noqa: S105 - a scope name: a secret link is the credential (calendar feed)
     PUBLIC = "public"  # no personal data, no login
 
 

@@ -382,8 +382,10 @@ def finish(
             _line(op, operation=read_operation, kind=kind, pk=pk, region_id=region_id, activity=_check_activity(activity or op.activity), status=status, now=now)
         )
     authenticated = getattr(actor, "is_authenticated", False)
-    if not lines and not op.lines_written and not authenticated:
-        return  # an anonymous visit that touched nobody: nothing to account for
+    quiet = method in ("", "GET", "HEAD") and (status_code is None or status_code < 400)
+    if not lines and not op.lines_written and not authenticated and quiet:
+        return  # an anonymous look at a public page: nothing to account for
+    # (a failed or refused sign-in, or any refusal, is kept: OWASP ASVS 16.3)
     entry = _audit_entry(
         op, actor=actor, status=status, now=now, subjects=len(lines) + op.lines_written, view=view,
         method=method, route=route, status_code=status_code, origin=origin,

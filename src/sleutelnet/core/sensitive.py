@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from sleutelnet.core.exceptions import DomainError
 
 # Nine digits, possibly written as 1234.56.789 or 123 456 789, not part of a longer number.
-_BSN = re.compile(r"(?<![\d.\-])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{3}[. ]\d{3}[. ]\d{3})(?![\d.\-]*\d)")
+# Not part of a longer number or a word (a UUID or a hash holds digit runs too).
+_BSN = re.compile(r"(?<![\w.\-])(\d{4}[. ]?\d{2}[. ]?\d{3}|\d{3}[. ]\d{3}[. ]\d{3})(?![\w]|[.\-]\d)")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 # International (+31 6 12345678, 0031...), Dutch mobile and landline (06-12345678, 010 123 4567).
 _PHONE = re.compile(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 REGION_NAME = "Achterhoek (demo)"
 
 #: Demo-only password of every demo user. Never use this anywhere else.
-DEMO_PASSWORD = "sleutelnet-demo"
+DEMO_PASSWORD = "sleutelnet-demo"  # noqa: S105 - the demo accounts' published password
 #: The second step for the demo accounts only (accounts.models.DemoDevice; refused in production mode).
 DEMO_SECOND_FACTOR = "246810"
 

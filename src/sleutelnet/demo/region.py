@@ -68,7 +68,7 @@ def format_logins(rows: list[DemoLogin] | None = None) -> str:
     header = ("role", "username", "password", "start URL")
     table = [header] + [(r.role, r.username, r.password, r.url) for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in table]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in table]
     lines.insert(1, "  ".join("-" * w for w in widths))
     lines.append(
         f"(demo only: every demo user has the password {d.DEMO_PASSWORD!r}, and the code "

@@ -8,6 +8,27 @@ from django.utils.translation import gettext_lazy as _
 from sleutelnet.deployments.models import AssignmentStatus, RequestKind, RequestStatus, Urgency
 
 
+class BoundedIsoDateTimeField(filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment that a database can store: years 1900 to 2200, offsets within 14 hours."""
+
+    def clean(self, value):  # type: ignore[no-untyped-def]
+        import datetime as dt
+
+        from django import forms
+
+        moment = super().clean(value)
+        if moment is None:
+            return None
+        offset = moment.utcoffset() or dt.timedelta(0)
+        if not 1900 <= moment.year <= 2200 or abs(offset) > dt.timedelta(hours=14):
+            raise forms.ValidationError(_("Give a date and time between the years 1900 and 2200."), code="invalid")
+        return moment
+
+
+class BoundedIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = BoundedIsoDateTimeField
+
+
 class RequestFilter(filters.FilterSet):
     """Filters for request lists: the coordinator's queue, the requester's list, the API."""
 
@@ -17,8 +38,8 @@ class RequestFilter(filters.FilterSet):
     municipality = filters.CharFilter(field_name="municipality__cbs_code", label=_("municipality (CBS code)"))
     language = filters.CharFilter(method="filter_language", label=_("language"))
     organisation = filters.UUIDFilter(field_name="organisation__uuid", label=_("organisation"))
-    startsAfter = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte", label=_("starts after"))  # noqa: N815
-    startsBefore = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lte", label=_("starts before"))  # noqa: N815
+    startsAfter = BoundedIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte", label=_("starts after"))  # noqa: N815
+    startsBefore = BoundedIsoDateTimeFilter(field_name="starts_at", lookup_expr="lte", label=_("starts before"))  # noqa: N815
     q = filters.CharFilter(method="filter_text", label=_("search"))
 
     def filter_language(self, queryset, name, value):  # type: ignore[no-untyped-def]

@@ -416,13 +416,9 @@ class PlanImportForm(forms.Form):
 
     def clean_plan(self) -> dict[str, Any]:
         from sleutelnet.matching import io as matching_io
+        from sleutelnet.web.uploads import read_upload
 
-        upload = self.cleaned_data["plan"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
-        raw = upload.read(self.MAX_BYTES + 1)
-        if len(raw) > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        _kind, raw = read_upload(self.cleaned_data["plan"], kinds=("json",), max_bytes=self.MAX_BYTES)
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:

@@ -9,7 +9,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from sleutelnet.core.models import Municipality, Organisation, PublicIdModel, Region, User
-from sleutelnet.people.models import Gender, KeyPerson, KeyPersonRole, Language, LifeDomain, Newcomer
+from sleutelnet.people.models import (
+    Gender,
+    KeyPerson,
+    KeyPersonRole,
+    Language,
+    LifeDomain,
+    Newcomer,
+)
 
 
 class RequestKind(models.TextChoices):

@@ -11,7 +11,12 @@ from django.db.models import Q, QuerySet
 
 from sleutelnet.core.models import Role, User
 from sleutelnet.core.selectors import organisation_ids, region_ids
-from sleutelnet.deployments.models import CONFIRMED_ASSIGNMENT_STATES, ActivityReport, Assignment, Request
+from sleutelnet.deployments.models import (
+    CONFIRMED_ASSIGNMENT_STATES,
+    ActivityReport,
+    Assignment,
+    Request,
+)
 from sleutelnet.people.models import ConsentPurpose
 
 

@@ -33,7 +33,14 @@ from sleutelnet.deployments.models import (
     Urgency,
 )
 from sleutelnet.notifications.services import queue_mail
-from sleutelnet.people.models import Gender, KeyPerson, KeyPersonRole, Language, LifeDomain, Newcomer
+from sleutelnet.people.models import (
+    Gender,
+    KeyPerson,
+    KeyPersonRole,
+    Language,
+    LifeDomain,
+    Newcomer,
+)
 
 MAX_TEXT = 4000
 

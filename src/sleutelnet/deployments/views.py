@@ -30,7 +30,13 @@ from django.views.decorators.http import require_POST
 from sleutelnet.core import clock
 from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import Region, Role
-from sleutelnet.core.selectors import municipalities_for, organisation_ids, organisations_for, region_ids, regions_for
+from sleutelnet.core.selectors import (
+    municipalities_for,
+    organisation_ids,
+    organisations_for,
+    region_ids,
+    regions_for,
+)
 from sleutelnet.deployments import planning, services
 from sleutelnet.deployments.explain import Explainer
 from sleutelnet.deployments.filters import RequestFilter
@@ -59,9 +65,11 @@ from sleutelnet.deployments.models import (
 )
 from sleutelnet.deployments.selectors import (
     assignments_for,
-    coordinator_queue as queue_selector,
     reports_awaiting_approval,
     requests_for,
+)
+from sleutelnet.deployments.selectors import (
+    coordinator_queue as queue_selector,
 )
 from sleutelnet.matching import io as matching_io
 from sleutelnet.notifications.selectors import active_feed_for

@@ -96,11 +96,11 @@ def cmd_rank(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise UsageError("--top must be >= 1")
     instance = _instance(args.input)
-    requests = {r.id: r for r in instance.requests}
-    req = requests.get(args.request)
+    by_id = {r.id: r for r in instance.requests}
+    req = by_id.get(args.request)
     if req is None:
         raise UsageError(
-            f"unknown request {args.request!r} (the instance has {len(requests)} requests)"
+            f"unknown request {args.request!r} (the instance has {len(by_id)} requests)"
         )
     level = instance.min_language_level
     people = sorted(instance.key_persons, key=lambda k: k.id)

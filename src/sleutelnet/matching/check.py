@@ -68,13 +68,13 @@ def check(instance: Instance, plan: object, weights: Weights = DEFAULT_WEIGHTS) 
             message if message.startswith("plan:") else f"plan.{message}" for message in problems
         ]
     assert isinstance(plan, dict)
-    requests: dict[str, Request] = {r.id: r for r in instance.requests}
+    request_of: dict[str, Request] = {r.id: r for r in instance.requests}
     people: dict[str, KeyPerson] = {k.id: k for k in instance.key_persons}
     level = instance.min_language_level
     out: list[str] = []
 
     def known(where: str, item: Mapping[str, Any]) -> tuple[Request, KeyPerson] | None:
-        req, kp = requests.get(item["request"]), people.get(item["key_person"])
+        req, kp = request_of.get(item["request"]), people.get(item["key_person"])
         if req is None:
             out.append(f"{where}: unknown request {item['request']!r}")
         if kp is None:
@@ -111,7 +111,7 @@ def check(instance: Instance, plan: object, weights: Weights = DEFAULT_WEIGHTS) 
 
     # The plan as a whole: constraints 8, 9, 10.
     for rid in sorted(by_request):
-        req = requests[rid]
+        req = request_of[rid]
         if by_request[rid] > req.key_persons_needed:
             out.append(
                 f"request {rid}: {by_request[rid]} key persons assigned, "
@@ -160,7 +160,7 @@ def check(instance: Instance, plan: object, weights: Weights = DEFAULT_WEIGHTS) 
             out.append(
                 f"{where}: weight {item['weight']} differs from the engine's weight {expected}"
             )
-    for req in sorted(requests.values(), key=lambda r: r.id):
+    for req in sorted(request_of.values(), key=lambda r: r.id):
         for kp in sorted(people.values(), key=lambda k: k.id):
             if (req.id, kp.id) not in listed and not violations(kp, req, min_language_level=level):
                 out.append(f"weights: the feasible pair {_pair(req.id, kp.id)} is missing")
@@ -169,13 +169,13 @@ def check(instance: Instance, plan: object, weights: Weights = DEFAULT_WEIGHTS) 
     stated: dict[str, int] = {}
     for i, item in enumerate(plan["unfilled"]):
         rid = item["request"]
-        if rid not in requests:
+        if rid not in request_of:
             out.append(f"unfilled[{i}]: unknown request {rid!r}")
         elif rid in stated:
             out.append(f"unfilled[{i}]: request {rid} listed twice")
         else:
             stated[rid] = int(item["missing"])
-    for req in sorted(requests.values(), key=lambda r: r.id):
+    for req in sorted(request_of.values(), key=lambda r: r.id):
         missing = max(req.key_persons_needed - by_request.get(req.id, 0), 0)
         if missing and req.id not in stated:
             out.append(

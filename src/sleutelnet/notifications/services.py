@@ -83,10 +83,11 @@ def deliver_due(*, batch: int = 50) -> tuple[int, int]:
                 message.last_error = f"{type(exc).__name__}: {exc}"[:500]
                 if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
                     message.status = OutboxStatus.FAILED
-                    log.error("Giving up on outbox message %s: %s", message.uuid, message.last_error)
+                    # The log names the kind of error only: a mail server's message may quote the address.
+                    log.error("Giving up on outbox message %s: %s", message.uuid, type(exc).__name__)
                 else:
                     message.next_attempt_at = timezone.now() + _backoff(message.attempts)
-                    log.warning("Outbox message %s failed, will retry: %s", message.uuid, message.last_error)
+                    log.warning("Outbox message %s failed, will retry: %s", message.uuid, type(exc).__name__)
             else:
                 sent += 1
                 message.status = OutboxStatus.SENT

@@ -26,13 +26,20 @@ from sleutelnet.people.forms import (
     ConsentForm,
     KeyPersonForm,
     NewcomerForm,
-    WithdrawConsentForm,
     ProfileForm,
+    WithdrawConsentForm,
     availability_formset,
     language_formset,
     language_tag_choices,
 )
-from sleutelnet.people.models import DutchLevel, KeyPerson, KeyPersonRole, KeyPersonStatus, LearningRoute, Newcomer
+from sleutelnet.people.models import (
+    DutchLevel,
+    KeyPerson,
+    KeyPersonRole,
+    KeyPersonStatus,
+    LearningRoute,
+    Newcomer,
+)
 from sleutelnet.people.selectors import consents_for, key_persons_for, newcomers_for
 from sleutelnet.web.decorators import own_key_person
 from sleutelnet.web.forms import attach_domain_error
@@ -324,8 +331,9 @@ def profile(request: HttpRequest) -> HttpResponse:
                     settings.LANGUAGE_COOKIE_NAME,
                     saved.ui_language,
                     max_age=settings.LANGUAGE_COOKIE_AGE,
-                    samesite="Lax",
-                    secure=settings.SESSION_COOKIE_SECURE,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 )
                 return response
         formset_errors = availability.row_errors()

@@ -13,7 +13,13 @@ from sleutelnet.core import processing
 from sleutelnet.core.exports import FORMATS, table_response
 from sleutelnet.core.models import AuditLogEntry, ProcessingLogEntry
 from sleutelnet.privacy import selectors
-from sleutelnet.privacy.forms import CHANNEL_LABELS, KIND_LABELS, OPERATION_LABELS, AuditSearchForm, LogSearchForm
+from sleutelnet.privacy.forms import (
+    CHANNEL_LABELS,
+    KIND_LABELS,
+    OPERATION_LABELS,
+    AuditSearchForm,
+    LogSearchForm,
+)
 from sleutelnet.web.pagination import paginate
 
 #: An export holds at most this many rows; narrow the search for more.
@@ -67,7 +73,7 @@ def processing_log(request: HttpRequest) -> HttpResponse:
     """Search the processing log of the officer's regions; who did it comes from the audit log."""
     form, lines, persons = _log_search(request)
     page = paginate(request, lines if lines is not None else ProcessingLogEntry.objects.none())
-    audit = selectors.audit_by_operation(selectors.audit_entries_for(request.user), (l.operation_id for l in page.object_list))  # type: ignore[arg-type]
+    audit = selectors.audit_by_operation(selectors.audit_entries_for(request.user), (line.operation_id for line in page.object_list))  # type: ignore[arg-type]
     context = {
         "form": form,
         "page": page,
@@ -90,7 +96,7 @@ def processing_log_export(request: HttpRequest) -> HttpResponse:
     if len(chosen) > EXPORT_LIMIT:
         messages.error(request, _("More than %(n)d lines: narrow the search (a shorter period) and export again.") % {"n": EXPORT_LIMIT})
         return redirect("privacy:log")
-    audit = selectors.audit_by_operation(selectors.audit_entries_for(request.user), (l.operation_id for l in chosen))  # type: ignore[arg-type]
+    audit = selectors.audit_by_operation(selectors.audit_entries_for(request.user), (line.operation_id for line in chosen))  # type: ignore[arg-type]
     header = [
         _("Start"), _("End"), _("Operation"), _("Kind of person"), _("Person (pseudonym)"), _("Processing activity"),
         _("Legal basis"), _("Outcome"), _("Channel"), _("Done by"), _("Page or endpoint"), _("Operation id"), _("Trace id"),

@@ -22,10 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         manage = [sys.executable, "-m", "sleutelnet.manage"]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        web = subprocess.Popen(
+        web = subprocess.Popen(  # noqa: S603 - this very program (sys.executable -m sleutelnet.manage)
             [*manage, "runserver", f"{options['host']}:{options['port']}", "--noreload"], env=env
         )
-        worker = subprocess.Popen([*manage, "run_worker"], env=env)
+        worker = subprocess.Popen([*manage, "run_worker"], env=env)  # noqa: S603 - this very program
         children = [web, worker]
 
         def stop(*_: object) -> None:
