@@ -7,9 +7,12 @@ itself go through the real pages.
 
 from __future__ import annotations
 
+import datetime as dt
+import secrets
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
@@ -39,28 +42,19 @@ def login(client: Any, user: User) -> None:
 
 
 def api_token(user: User, *, scopes: tuple[str, ...] = SCOPES, organisation: Organisation | None = None) -> str:
-    """A valid API token key for `user`, for their organisation (requesters) or their region's first."""
-    import secrets
-
+    """A valid API token key for `user`: for their organisation (requesters) or their region's first."""
     if organisation is None:
-        membership = Membership.objects.filter(user=user).order_by(
-            # a requester's token is for their organisation
-            "-role"
-        ).first()
         requester = Membership.objects.filter(user=user, role=Role.REQUESTER).first()
+        membership = Membership.objects.filter(user=user).order_by("id").first()
         if requester is not None:
             organisation = requester.organisation
         elif membership is not None:
-            organisation = Organisation.objects.filter(region_id=membership.region_id).order_by("id").first()
-            if organisation is None:
-                organisation = Organisation.objects.create(region_id=membership.region_id, name=f"Organisatie {secrets.token_hex(3)}", kind="other")
-        else:  # no role at all: any organisation, the token then has no roles to act with
+            organisation = Organisation.objects.filter(region_id=membership.region_id).order_by("id").first() or (
+                Organisation.objects.create(region_id=membership.region_id, name=f"Organisatie {secrets.token_hex(3)}", kind="other")
+            )
+        else:  # no role at all: any organisation; the token then has no roles to act with
             organisation = Organisation.objects.order_by("id").first()
     key = "sn_" + secrets.token_urlsafe(32)
-    import datetime as dt
-
-    from django.utils import timezone
-
     ApiToken.objects.create(
         name="test", organisation=organisation, user=user, key_hash=hash_key(key), prefix=key[:10],
         scopes=list(scopes), expires_at=timezone.now() + dt.timedelta(days=30),

@@ -110,7 +110,13 @@ def _force_login_passes_both_steps(monkeypatch: pytest.MonkeyPatch) -> None:
 import logging as _logging  # noqa: E402
 import re as _re  # noqa: E402
 
-from tests.walk import both  # noqa: E402,F401 - the fixture of the tests that walk every URL
+
+@pytest.fixture
+def both(db: None):  # type: ignore[no-untyped-def]
+    """Two regions with records of every kind, for the tests that walk every URL (tests.walk)."""
+    from tests.walk import build
+
+    return build(make_world("Achterhoek")), build(make_world("Twente"))
 
 
 class _LogCapture(_logging.Handler):

@@ -6,17 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sleutelnet.core import clock
 from sleutelnet.core.models import Membership, Role, User
 from sleutelnet.deployments import services
 from tests import factories as f
-from tests.conftest import World, make_world
 from tests.web.conftest import accepted_in_past, report_data
+
+if TYPE_CHECKING:
+    from tests.conftest import World
 
 
 def url_patterns() -> list[tuple[str, URLPattern]]:
@@ -103,11 +104,6 @@ def _token(world: World) -> Any:
     from tests.auth import api_token
 
     return ApiToken.objects.get(key_hash=hash_key(api_token(world.requester)))
-
-
-@pytest.fixture
-def both(db: None) -> tuple[Records, Records]:
-    return build(make_world("Achterhoek")), build(make_world("Twente"))
 
 
 def user_of(recs: Records, role: str) -> User | None:

@@ -297,3 +297,28 @@ def test_oidc_never_makes_an_account(world, provider):
 
 def test_oidc_is_off_without_settings(world):
     assert browser().get("/oidc/authenticate/").status_code == 404
+
+
+def test_an_administrator_resets_a_lost_second_factor_and_ends_the_sessions(world):
+    from sleutelnet.accounts.services import reset_second_factor
+    from sleutelnet.core.exceptions import NotAllowed
+
+    admin = f.member(Role.ADMINISTRATOR, world.region, is_staff=True)
+    client = browser()
+    client.force_login(world.coordinator)
+    assert client.get("/coordinator/").status_code == 200
+    assert TOTPDevice.objects.filter(user=world.coordinator).exists()
+    reset_second_factor(actor=admin, user=world.coordinator)
+    assert not TOTPDevice.objects.filter(user=world.coordinator).exists()
+    assert client.get("/coordinator/").status_code == 302  # signed out everywhere
+    other_admin = f.member(Role.ADMINISTRATOR, f.RegionFactory())
+    with pytest.raises(NotAllowed):
+        reset_second_factor(actor=other_admin, user=world.coordinator)
+
+
+def test_second_factor_secrets_are_not_in_the_admin(world):
+    admin = f.member(Role.ADMINISTRATOR, world.region, is_staff=True)
+    client = browser()
+    client.force_login(admin)
+    for url in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/", "/admin/axes/accessattempt/"):
+        assert client.get(url).status_code == 404, url

@@ -118,3 +118,21 @@ def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
         t.revoked_at = timezone.now()
         t.save(update_fields=["revoked_at", "updated_at"])
     return t
+
+
+@transaction.atomic
+def reset_second_factor(*, actor: User, user: User) -> None:
+    """An administrator of the user's region removes their second-factor devices (a lost phone);
+    the user sets up a new one at the next sign-in, after the password."""
+    from django.contrib.sessions.models import Session
+
+    from sleutelnet.core.selectors import region_ids
+
+    if not region_ids(actor, Role.ADMINISTRATOR) & {m.region_id for m in Membership.objects.filter(user=user)}:
+        raise NotAllowed(_("Only an administrator of the user's region can reset the second factor."))
+    for model in (TOTPDevice, StaticDevice, EmailDevice):
+        model.objects.filter(user=user).delete()
+    # End the user's sessions too (OWASP ASVS 7.4.5): a thief with the phone is signed in nowhere.
+    for session in Session.objects.all():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from sleutelnet.core.admin_site import RegionScopedAdmin, admin_region_ids
 from sleutelnet.core.models import Membership, Municipality, Organisation, Region, User
@@ -69,8 +70,18 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
     fieldsets = (*DjangoUserAdmin.fieldsets, ("Sleutelnet", {"fields": ("preferred_language",)}))  # type: ignore[operator]
 
+    actions = ["reset_second_factor"]
+
     def scope(self, request: HttpRequest) -> Q:
         return Q(memberships__region_id__in=admin_region_ids(request)) | Q(memberships__isnull=True)
+
+    @admin.action(description=_("Reset the second factor (lost phone): set it up again at the next sign-in"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        from sleutelnet.accounts.services import reset_second_factor
+
+        for user in queryset:
+            reset_second_factor(actor=request.user, user=user)  # type: ignore[arg-type]
+        self.message_user(request, _("The second factor was reset for %(n)d accounts.") % {"n": queryset.count()})
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
@@ -87,7 +98,11 @@ class MembershipAdmin(RegionScopedAdmin):
 
 
 
-# Roles are memberships (core.models.Membership), not Django groups: groups have no place here.
+# Roles are memberships (core.models.Membership), not Django groups. Second-factor devices hold
+# secrets and sign-in attempts name users across regions: neither belongs in a regional admin
+# (a user's second factor is reset with the action on the user instead).
 from django.contrib.auth.models import Group  # noqa: E402
 
-admin.site.unregister(Group)
+for _model in [Group, *(m for m in list(admin.site._registry) if m._meta.app_label in ("axes", "otp_totp", "otp_static", "otp_email"))]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)

@@ -77,36 +77,38 @@ def key_person_subject_export(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _download(request, kp, key_person_export(kp))
 
 
+def _erase(request: HttpRequest, subject: Any, data: dict[str, Any], erase: Any, done: str) -> HttpResponse:
+    """Run `erase` with the typed confirmation; on a refusal show the page again with the reason."""
+    form = EraseForm(request.POST)
+    if form.is_valid():
+        try:
+            erase(actor=request.user, confirmation=form.cleaned_data["confirmation"], note=form.cleaned_data["note"])
+        except DomainError as exc:
+            attach_domain_error(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("privacy:subjects")
+    return _subject_page(request, subject, data, erase_form=form)
+
+
 @require_POST
 def newcomer_subject_erase(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Erase a newcomer (AVG art. 17), after typing the reference."""
     nc = get_object_or_404(selectors.newcomers_of(request.user), uuid=uuid)  # type: ignore[arg-type]
-    form = EraseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.erase_newcomer(actor=request.user, newcomer=nc, confirmation=form.cleaned_data["confirmation"], note=form.cleaned_data["note"])  # type: ignore[arg-type]
-        except DomainError as exc:
-            attach_domain_error(form, exc)
-        else:
-            messages.success(request, _("The newcomer was erased. Only the pseudonym in the logs and the anonymous figures remain."))
-            return redirect("privacy:subjects")
-    return _subject_page(request, nc, newcomer_export(nc), erase_form=form)
+    return _erase(
+        request, nc, newcomer_export(nc), lambda **kw: services.erase_newcomer(newcomer=nc, **kw),
+        _("The newcomer was erased. Only the pseudonym in the logs and the anonymous figures remain."),
+    )
 
 
 @require_POST
 def key_person_subject_erase(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Erase a key person (AVG art. 17), after typing the name."""
     kp = get_object_or_404(selectors.key_persons_of(request.user), uuid=uuid)  # type: ignore[arg-type]
-    form = EraseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.erase_key_person(actor=request.user, key_person=kp, confirmation=form.cleaned_data["confirmation"], note=form.cleaned_data["note"])  # type: ignore[arg-type]
-        except DomainError as exc:
-            attach_domain_error(form, exc)
-        else:
-            messages.success(request, _("The key person was erased. The record stays without anything that says who it was."))
-            return redirect("privacy:subjects")
-    return _subject_page(request, kp, key_person_export(kp), erase_form=form)
+    return _erase(
+        request, kp, key_person_export(kp), lambda **kw: services.erase_key_person(key_person=kp, **kw),
+        _("The key person was erased. The record stays without anything that says who it was."),
+    )
 
 
 def retention(request: HttpRequest) -> HttpResponse:
