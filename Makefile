@@ -42,7 +42,7 @@ check: install-test
 
 ## messages: update the Dutch/English translation files (templates, e-mail .txt, Python) and compile them
 messages: install
-	cd src/sleutelnet && ../../$(SN) makemessages -l nl -l en --no-obsolete --extension html,txt,py --ignore "demo/*" && ../../$(SN) compilemessages
+	cd src/sleutelnet && ../../$(SN) makemessages -l nl -l en -l ar -l fa -l ti -l tr --no-obsolete --extension html,txt,py --ignore "demo/*" && ../../$(SN) compilemessages
 
 ## openapi: regenerate the committed OpenAPI document
 openapi: install

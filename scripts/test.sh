@@ -19,6 +19,16 @@ else
   if [ "${REQUIRE_BROWSER:-0}" = "1" ]; then echo "REQUIRE_BROWSER=1 but chromium is missing" >&2; exit 1; fi
 fi
 
+# axe-core for the accessibility checks, from the npm registry, pinned in tests/browser/package-lock.json.
+if [ -n "$chromium_bin" ] && [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+  if command -v npm >/dev/null 2>&1; then
+    echo "== Installing axe-core for the accessibility checks (npm ci)"
+    npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "npm ci failed: the accessibility checks will fail" >&2
+  else
+    echo "== npm not found: the accessibility checks (axe-core) will be SKIPPED"
+  fi
+fi
+
 echo "== Test pass 1: SQLite"
 env -u DATABASE_URL $BIN/pytest -q -p no:cacheprovider "$@" || status=1
 

@@ -123,8 +123,11 @@ class _LogCapture(_logging.Handler):
     """Keeps every log record the whole run writes, as text, for the scan at the end."""
 
     def __init__(self) -> None:
+        from sleutelnet.core.log_filters import SecretPathFilter
+
         super().__init__(level=_logging.DEBUG)
         self.lines: list[str] = []
+        self.addFilter(SecretPathFilter())  # as the application's console handler does (settings.LOGGING)
 
     def emit(self, record: _logging.LogRecord) -> None:
         try:
@@ -144,6 +147,7 @@ _FORBIDDEN = [
     ("a newcomer's name or reference", _re.compile(r"Nieuwkomer \d+|\bNC-\d{4}\b|ZQ-ERASE|Zuleikha|Hiwet")),
     ("a password", _re.compile(_re.escape(f.PASSWORD) + "|sleutelnet-demo|wrong-password-123")),
     ("an API token", _re.compile(r"\bsn_[A-Za-z0-9_-]{20,}")),
+    ("a sign-in link or calendar secret", _re.compile(r"/login/link/[A-Za-z0-9_-]{16,}|/calendar/[A-Za-z0-9_-]{16,}")),
     ("an authorization header or session cookie", _re.compile(r"(?i)\bbearer [A-Za-z0-9_-]{10,}|sessionid=|csrftoken=")),
     ("an e-mail address", _re.compile(r"[\w.+-]+@example\.org")),
     ("a phone number", _re.compile(r"\b06[- ]?\d{8}\b")),

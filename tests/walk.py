@@ -142,7 +142,21 @@ def own_and_foreign(subject: str, role: str, mine: Records, theirs: Records) -> 
 # --- building URLs -----------------------------------------------------------------------------
 
 
+def _allowance_rate(r: Records) -> Any:
+    from sleutelnet.allowances.models import AllowanceRate
+
+    return AllowanceRate.objects.get_or_create(region=r.world.region, valid_from=dt.date(2020, 1, 1), defaults={"per_hour": 5})[0]
+
+
+def _national_limit(r: Records) -> Any:
+    from sleutelnet.allowances.models import AllowanceLimit
+
+    return AllowanceLimit.objects.filter(region__isnull=True).order_by("valid_from").first()
+
+
 ADMIN_OBJECTS = {
+    "allowances_allowancerate": _allowance_rate,
+    "allowances_allowancelimit": _national_limit,
     "core_region": lambda r: r.world.region,
     "core_municipality": lambda r: r.world.municipality,
     "core_organisation": lambda r: r.world.organisation,

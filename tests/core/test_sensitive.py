@@ -75,6 +75,8 @@ def report_post(a, **overrides):  # type: ignore[no-untyped-def]
         "participants": "4",
         "participants_little_dutch": "2",
         "participants_first_contact": "1",
+        "outcome_code": "done",
+        "follow_up_code": "none",
         "outcome": "",
         "follow_up": "",
     }

@@ -91,7 +91,7 @@ def test_page_access_by_role(client, scene, name, template, allowed):
     [
         ("coordinator", "/coordinator/"),
         ("requester", "/requests/"),
-        ("key_person", "/me/offers/"),
+        ("key_person", "/me/"),
         ("policy_officer", "/policy/reach/"),
     ],
 )

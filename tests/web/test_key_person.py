@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from sleutelnet.deployments import services
 from sleutelnet.deployments.models import ActivityReport, AssignmentStatus
-from sleutelnet.people.models import WeeklyAvailability
 from tests import factories as f
 from tests.web.conftest import accepted_in_past
 
@@ -54,18 +53,22 @@ def test_accept_in_place_with_htmx(client, scene):
 def test_decline_needs_a_reason(client, scene):
     client.force_login(scene.world.key_person_user)
     url = f"/me/offers/{scene.offered.uuid}/decline/"
-    response = client.post(url, {"reason": ""})
-    assert response.status_code == 200
-    assert "This field is required." in response.content.decode()
-    response = client.post(url, {"reason": ""}, **HTMX)
-    assert "This field is required." in response.content.decode() and "<html" not in response.content.decode()
+    prefix = f"decline-{scene.offered.uuid}-"
+    response = client.post(url, {prefix + "code": ""})
+    assert response.status_code == 400
+    assert "Choose a reason." in response.content.decode()
+    # "something else" needs own words
+    response = client.post(url, {prefix + "code": "other", prefix + "reason": ""}, **HTMX)
+    html = response.content.decode()
+    assert "Say in a few words why you cannot come." in html and "<html" not in html
     scene.offered.refresh_from_db()
     assert scene.offered.status == AssignmentStatus.OFFERED
-    response = client.post(url, {"reason": "Ik werk die dag."}, **HTMX)
+    # a reason from the list is one tap
+    response = client.post(url, {prefix + "code": "too_far"}, **HTMX)
     assert "You said no" in response.content.decode()
     scene.offered.refresh_from_db()
     assert scene.offered.status == AssignmentStatus.DECLINED
-    assert scene.offered.decline_reason == "Ik werk die dag."
+    assert (scene.offered.decline_code, scene.offered.decline_reason) == ("too_far", "")
 
 
 def test_agenda_shows_file_report_and_review_comment(client, scene):
@@ -95,6 +98,8 @@ def valid_report(world, a, **overrides):  # type: ignore[no-untyped-def]
         "participants_little_dutch": "8",
         "participants_first_contact": "3",
         "languages_used": [str(f.language("ti").pk)],
+        "outcome_code": "done",
+        "follow_up_code": "none",
         "outcome": "Ouders weten nu hoe het werkt.",
         "follow_up": "",
     }
@@ -167,11 +172,41 @@ def test_report_of_another_key_person_is_404(client, world):
 def test_profile_update(client, world):
     client.force_login(world.key_person_user)
     html = client.get("/me/profile/").content.decode()
-    assert 'name="availability-TOTAL_FORMS"' in html
+    assert 'name="roles"' in html and 'name="municipalities"' in html
     data = {
         "phone": "06 1111 2222",
         "email": "nieuw@example.org",
         "ui_language": "en",
+        "roles": [str(r.pk) for r in f.roles("translator", "connector")],
+        "life_domains": [],
+        "municipalities": [str(world.municipality.pk)],
+        "languages": [str(f.language("ti").pk), str(f.language("ar").pk)],
+    }
+    response = client.post("/me/profile/", data)
+    assert response.status_code == 302
+    world.key_person.refresh_from_db()
+    kp = world.key_person
+    assert kp.phone == "06 1111 2222"
+    assert kp.ui_language == "en"
+    assert sorted(kp.roles.values_list("code", flat=True)) == ["connector", "translator"]
+    assert sorted(kp.languages.values_list("language__code", flat=True)) == ["ar", "ti"]
+
+    data["roles"] = []
+    data["phone"] = "06 9999"
+    response = client.post("/me/profile/", data)
+    assert response.status_code == 400
+    assert "Choose at least one role." in response.content.decode()
+    assert "06 9999" in response.content.decode()
+    world.key_person.refresh_from_db()
+    assert world.key_person.phone == "06 1111 2222"
+
+
+def test_weekly_times_days_off_and_a_break(client, world):
+    kp = world.key_person
+    client.force_login(world.key_person_user)
+    assert 'name="availability-TOTAL_FORMS"' in client.get("/me/availability/").content.decode()
+    slots = {
+        "action": "slots",
         "availability-TOTAL_FORMS": "2",
         "availability-INITIAL_FORMS": "0",
         "availability-MIN_NUM_FORMS": "0",
@@ -183,23 +218,43 @@ def test_profile_update(client, world):
         "availability-1-start_time": "",
         "availability-1-end_time": "",
     }
-    response = client.post("/me/profile/", data)
-    assert response.status_code == 302
-    world.key_person.refresh_from_db()
-    assert world.key_person.phone == "06 1111 2222"
-    assert world.key_person.ui_language == "en"
-    slots = list(WeeklyAvailability.objects.filter(key_person=world.key_person))
-    assert [(s.weekday, s.start_time, s.end_time) for s in slots] == [(1, dt.time(9), dt.time(12))]
+    assert client.post("/me/availability/", slots).status_code == 302
+    assert [(s.weekday, s.start_time, s.end_time) for s in kp.availability.all()] == [(1, dt.time(9), dt.time(12))]
+    slots["availability-0-end_time"] = "08:00"
+    response = client.post("/me/availability/", slots)
+    assert response.status_code == 400 and "The end of a time slot must be after its start." in response.content.decode()
+    assert kp.availability.count() == 1  # nothing lost
 
-    data["availability-0-end_time"] = "08:00"
-    data["phone"] = "06 9999"
-    response = client.post("/me/profile/", data)
-    assert response.status_code == 200
-    assert "The end of a time slot must be after its start." in response.content.decode()
-    assert "06 9999" in response.content.decode()
-    world.key_person.refresh_from_db()
-    assert world.key_person.phone == "06 1111 2222"
+    today = timezone.localdate()
+    bad = {"action": "day_off", "dayoff-starts_on": str(today + dt.timedelta(days=5)), "dayoff-ends_on": str(today)}
+    response = client.post("/me/availability/", bad)
+    assert response.status_code == 400 and "The last day must be on or after the first day." in response.content.decode()
+    good = {"action": "day_off", "dayoff-starts_on": str(today), "dayoff-ends_on": str(today + dt.timedelta(days=5)), "dayoff-reason": "vakantie"}
+    assert client.post("/me/availability/", good).status_code == 302
+    day_off = kp.unavailable.get()
+    assert (day_off.starts_on, day_off.reason) == (today, "vakantie")
+    assert client.post("/me/availability/", {"action": "remove_day_off", "day_off": str(day_off.id)}).status_code == 302
+    assert not kp.unavailable.exists()
+    response = client.post("/me/availability/", {"action": "remove_day_off", "day_off": "nonsense"})
+    assert response.status_code == 400
 
+    assert client.post("/me/availability/", {"action": "pause", "pause-until": str(today + dt.timedelta(days=3))}).status_code == 302
+    kp.refresh_from_db()
+    assert (kp.status, kp.paused_by_self) == ("paused", True)
+    from sleutelnet.people.services import end_expired_pauses
+
+    assert end_expired_pauses(today=today + dt.timedelta(days=3)) == 0  # the last day of the break still counts
+    assert end_expired_pauses(today=today + dt.timedelta(days=4)) == 1
+    kp.refresh_from_db()
+    assert kp.status == "active"
+    client.post("/me/availability/", {"action": "pause", "pause-until": ""})
+    assert client.post("/me/availability/", {"action": "resume"}).status_code == 302
+    kp.refresh_from_db()
+    assert kp.status == "active"
+    # a pause the coordinator set cannot be ended by the key person
+    type(kp).objects.filter(pk=kp.pk).update(status="paused", paused_by_self=False)
+    response = client.post("/me/availability/", {"action": "resume"})
+    assert response.status_code == 400 and "Your coordinator paused you." in response.content.decode()
 
 def test_key_person_can_step_back_before_the_start_with_a_reason(client, scene):
     a = scene.offered

@@ -70,3 +70,31 @@ class ApiTokenForm(forms.Form):
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         self.fields["user"].queryset = users  # type: ignore[attr-defined]
         self.fields["scopes"].choices = [(s, scope_label(s)) for s in SCOPES]  # type: ignore[attr-defined]
+
+
+_PIN_WIDGET = {"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*", "maxlength": "8"}
+
+
+class LinkRequestForm(forms.Form):
+    """A key person asks for a sign-in link by e-mail."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"), max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class PinForm(forms.Form):
+    """The PIN, after opening the link (or for the re-check)."""
+
+    pin = forms.CharField(label=_("Your PIN"), max_length=8, widget=forms.PasswordInput(attrs={**_PIN_WIDGET, "autofocus": True}))
+
+
+class NewPinForm(forms.Form):
+    """The first sign-in on a phone: choose a PIN of 5 to 8 digits."""
+
+    new_pin = forms.CharField(
+        label=_("Choose a PIN"), max_length=8, help_text=_("5 to 8 digits. Not your bank PIN, and not 12345."),
+        widget=forms.PasswordInput(attrs={**_PIN_WIDGET, "autofocus": True}),
+    )
+    new_pin_again = forms.CharField(label=_("The same PIN again"), max_length=8, widget=forms.PasswordInput(attrs=_PIN_WIDGET))

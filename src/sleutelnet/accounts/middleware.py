@@ -18,8 +18,14 @@ SIGNED_IN_AT = "sn_signed_in_at"
 SEEN_AT = "sn_seen_at"
 
 
-def limits_for(user: object) -> tuple[int, int]:
-    """(idle seconds, absolute seconds): the strictest over the user's roles."""
+def limits_for(user: object, phone_session: bool = False) -> tuple[int, int]:
+    """(idle seconds, absolute seconds): the strictest over the user's roles.
+
+    A key person's session on their own phone (link and PIN) is long: PHONE_SESSION_DAYS.
+    """
+    if phone_session and roles_of(user) == {"key_person"}:  # type: ignore[arg-type]
+        days = settings.PHONE_SESSION_DAYS * 24 * 3600
+        return days, days
     rows = [settings.SESSION_LIMITS[r] for r in roles_of(user) if r in settings.SESSION_LIMITS]  # type: ignore[arg-type]
     if not rows:
         rows = [(30, 12)]
@@ -39,10 +45,43 @@ class SessionLimitsMiddleware:
             session = request.session
             signed_in = session.get(SIGNED_IN_AT)
             seen = session.get(SEEN_AT, signed_in)
-            idle, absolute = limits_for(user)
+            idle, absolute = limits_for(user, bool(session.get("sn_phone_session")))
             if signed_in is None or now - signed_in > absolute or (seen is not None and now - seen > idle):
                 logout(request)
                 messages.info(request, _("Your session has ended. Sign in again, please."))
                 return redirect_to_login(request.get_full_path())
             session[SEEN_AT] = now
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in user's interface language: the language cookie of this device when it holds a
+    language allowed for them (choosing one also stores it on the account), otherwise the
+    language stored on the account, which then goes into the cookie: a new phone opens in it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+
+        from sleutelnet.accounts.languages import allowed_languages, language_of
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = cookie if cookie in allowed_languages(user) else language_of(user, translation.get_language())
+        translation.activate(language)
+        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        response = self.get_response(request)
+        if cookie != language and getattr(user, "preferred_language", "") and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            )
+        return response

@@ -86,3 +86,41 @@ class IdentityProviderDevice(Device):
 
     class Meta:
         verbose_name = _("second factor of the identity provider")
+
+
+class PinDevice(Device):
+    """A key person's PIN, chosen once: together with a one-time link by e-mail it is the sign-in
+    of the portal (something they know, and the mailbox they have), with no app to install.
+
+    It never accepts a code through django-otp's generic matching, so a PIN cannot stand in for
+    the second factor after a password; accounts.services checks it for the link sign-in and
+    for the re-check before another person's contact details.
+    """
+
+    pin_hash = models.CharField(max_length=200)
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    def verify_token(self, token: str) -> bool:
+        return False
+
+    class Meta:
+        verbose_name = _("PIN")
+
+
+class SignInLink(models.Model):
+    """A one-time sign-in link sent by e-mail: valid for 15 minutes, used once. Only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+        verbose_name = _("sign-in link")
+        verbose_name_plural = _("sign-in links")
+
+    def is_usable(self) -> bool:
+        return self.used_at is None and timezone.now() < self.expires_at

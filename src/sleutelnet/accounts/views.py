@@ -23,7 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sleutelnet.accounts import services
 from sleutelnet.accounts.forms import ApiTokenForm, CodeForm, PasswordAgainForm, scope_label
 from sleutelnet.accounts.models import ApiToken
-from sleutelnet.core.exceptions import DomainError
+from sleutelnet.core.exceptions import DomainError, NotAllowed
 from sleutelnet.core.models import Organisation, Role, User
 from sleutelnet.core.selectors import region_ids
 from sleutelnet.web.forms import attach_domain_error
@@ -204,3 +204,110 @@ def api_token_revoke(request: HttpRequest, uuid: UUID) -> HttpResponse:
     services.revoke_api_token(actor=request.user, token=token)  # type: ignore[arg-type]
     messages.success(request, _("The token %(name)s was revoked: it no longer works.") % {"name": token.name})
     return redirect("accounts:api_tokens")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, which also stores the choice on the signed-in user's account."""
+    from django.views.i18n import set_language as django_set_language
+
+    from sleutelnet.accounts.languages import allowed_languages
+
+    language = request.POST.get("language", "")
+    if language not in allowed_languages(request.user):
+        messages.error(request, _("Choose a language from the list."))
+        return redirect("home")
+    if request.user.is_authenticated:
+        services.set_interface_language(actor=request.user, language=language)  # type: ignore[arg-type]
+    return django_set_language(request)
+
+
+# --- the portal's sign-in: a one-time link by e-mail and a PIN -------------------------------
+
+#: Session keys: signed in by link and PIN on the own phone (a long session), and when the PIN was last typed.
+LONG_SESSION = "sn_phone_session"
+PIN_CHECKED_AT = "sn_pin_checked_at"
+
+
+def link_request(request: HttpRequest) -> HttpResponse:
+    """Ask for a sign-in link. The answer is the same whether or not the address is known."""
+    from sleutelnet.accounts.forms import LinkRequestForm
+
+    form = LinkRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_sign_in_link(
+            address=form.cleaned_data["email"],
+            link_for=lambda token: request.build_absolute_uri(reverse("accounts:link_use", kwargs={"token": token})),
+        )
+        return render(request, "accounts/link_sent.html", {"minutes": services.LINK_MINUTES})
+    return render(request, "accounts/link_request.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def link_use(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a sign-in link: type the PIN (or choose one the first time), then a long session on this phone.
+
+    Opening the page does not use the link up (mail scanners open links); sending the PIN does.
+    """
+    import time
+
+    from django.contrib.auth import login
+    from django.http import Http404
+
+    from sleutelnet.accounts.forms import NewPinForm, PinForm
+    from sleutelnet.accounts.middleware import SEEN_AT, SIGNED_IN_AT
+
+    link = services.usable_link(token)
+    if link is None:
+        if request.method == "POST":
+            return render(request, "accounts/link_expired.html", status=410)
+        raise Http404
+    first_time = services.pin_device(link.user) is None
+    form = (NewPinForm if first_time else PinForm)(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, device = services.sign_in_with_link(token=token, **form.cleaned_data)
+        except (DomainError, NotAllowed) as exc:
+            if getattr(exc, "field", None) in form.fields:
+                attach_domain_error(form, exc)  # type: ignore[arg-type]
+            else:
+                form.add_error(None, str(getattr(exc, "message", exc)))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            otp_login(request, device)
+            now = time.time()
+            request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = request.session[PIN_CHECKED_AT] = now
+            request.session[LONG_SESSION] = True
+            request.session.set_expiry(settings.PHONE_SESSION_DAYS * 24 * 3600)
+            return redirect("home")
+    return render(
+        request, "accounts/link_use.html", {"form": form, "first_time": first_time}, status=400 if form.errors else 200
+    )
+
+
+def recheck(request: HttpRequest) -> HttpResponse:
+    """Type the PIN again before another person's contact details show (long phone sessions only)."""
+    import time
+
+    from sleutelnet.accounts.forms import PinForm
+
+    form = PinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _device, refusal = services.recheck_pin(user=request.user, pin=form.cleaned_data["pin"])  # type: ignore[arg-type]
+        except NotAllowed as exc:
+            refusal = exc
+        if refusal is None:
+            request.session[PIN_CHECKED_AT] = time.time()
+            return redirect(_next(request))
+        form.add_error("pin" if isinstance(refusal, DomainError) else None, str(getattr(refusal, "message", refusal)))
+    return render(request, "accounts/recheck.html", {"form": form, "next": _next(request)}, status=400 if form.errors else 200)
+
+
+def recheck_needed(request: HttpRequest) -> bool:
+    """In a long phone session, contact details of others need a PIN typed in the last few minutes."""
+    import time
+
+    session = getattr(request, "session", None)
+    if session is None or not session.get(LONG_SESSION):
+        return False
+    return time.time() - float(session.get(PIN_CHECKED_AT) or 0) > settings.PIN_RECHECK_MINUTES * 60

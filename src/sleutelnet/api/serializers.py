@@ -27,6 +27,9 @@ from sleutelnet.deployments.models import (
     Assignment,
     AssignmentStatus,
     ChainLink,
+    DeclineReason,
+    ReportFollowUp,
+    ReportOutcome,
     Request,
     RequestKind,
     RequestStatus,
@@ -572,9 +575,13 @@ class CancelSerializer(StrictSerializer):
 
 
 class DeclineSerializer(StrictSerializer):
-    """Decline an offer with a reason (told to the coordinator)."""
+    """Decline an offer with a reason from the short list, or in own words (told to the coordinator).
 
-    reason = _text(500)
+    `reason` is required when `code` is empty or "other".
+    """
+
+    code = f.StrictChoiceField(choices=DeclineReason.choices, required=False, allow_blank=True, default="")
+    reason = _optional_text(500)
 
 
 class ReturnReportSerializer(StrictSerializer):
@@ -655,6 +662,7 @@ class AssignmentSerializer(serializers.Serializer):
     offered_at = serializers.DateTimeField()
     responded_at = serializers.DateTimeField(allow_null=True)
     match_reasons = serializers.ListField(child=serializers.CharField(), allow_null=True)
+    decline_code = serializers.CharField(allow_null=True, help_text="Reason from the short list (see the decline action).")
     decline_reason = serializers.CharField(allow_null=True)
     cancel_reason = serializers.CharField(allow_null=True)
     review_comment = serializers.CharField(allow_null=True)
@@ -700,6 +708,7 @@ class AssignmentSerializer(serializers.Serializer):
             if instance.responded_at
             else None,
             "match_reasons": list(instance.match_reasons) if full else None,
+            "decline_code": instance.decline_code if full else None,
             "decline_reason": instance.decline_reason if full else None,
             "cancel_reason": instance.cancel_reason if full else None,
             "review_comment": instance.review_comment if full else None,
@@ -732,6 +741,8 @@ class ActivityReportSerializer(StrictSerializer):
     participants = f.StrictIntegerField(min_value=0, max_value=10000)
     participants_little_dutch = f.StrictIntegerField(min_value=0, max_value=10000, default=0)
     participants_first_contact = f.StrictIntegerField(min_value=0, max_value=10000, default=0)
+    outcome_code = f.StrictChoiceField(choices=ReportOutcome.choices, required=False, allow_blank=True, default="")
+    follow_up_code = f.StrictChoiceField(choices=ReportFollowUp.choices, required=False, allow_blank=True, default="")
     outcome = _optional_text(2000)
     follow_up = _optional_text(1000)
     submitted_at = serializers.DateTimeField(read_only=True)

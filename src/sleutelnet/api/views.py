@@ -512,7 +512,7 @@ class AssignmentViewSet(ApiViewSet):
         a = self.get_object()
         body = self.validated(s.DeclineSerializer)
         a = deployment_services.decline(
-            actor=request.user, assignment=a, reason=body.validated_data["reason"]
+            actor=request.user, assignment=a, reason=body.validated_data["reason"], code=body.validated_data["code"]
         )
         return self.respond(self.reread(a))
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "sleutelnet.reporting",
     "sleutelnet.notifications",
     "sleutelnet.privacy",
+    "sleutelnet.allowances",
     "sleutelnet.api",
     "sleutelnet.web",
     "sleutelnet.demo",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The second factor: request.user.is_verified() (django-otp).
     "django_otp.middleware.OTPMiddleware",
+    # The signed-in user's stored interface language (accounts.languages), over the cookie.
+    "sleutelnet.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle and absolute session limits per role (accounts.middleware).
     "sleutelnet.accounts.middleware.SessionLimitsMiddleware",
@@ -199,6 +203,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_DISABLE_ACCESS_LOG = True  # the audit log keeps sign-ins
+# The path of a sign-in link holds its secret: axes must not log it.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "path_info"]
 AXES_LOCKOUT_CALLABLE = "sleutelnet.accounts.views.locked_out"
 AXES_HTTP_RESPONSE_CODE = 429
 
@@ -222,8 +228,28 @@ SESSION_LIMITS = {
     "key_person": (30, 12),
 }
 
+# A key person who signed in on their own phone with a link by e-mail and their PIN stays signed
+# in (idle and absolute limit, days); before another person's contact details show, the PIN is
+# asked again when it was last typed longer ago than PIN_RECHECK_MINUTES (docs/privacy.md).
+PHONE_SESSION_DAYS = env_int("PHONE_SESSION_DAYS", 30)
+PIN_RECHECK_MINUTES = env_int("PIN_RECHECK_MINUTES", 15)
+
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+LANGUAGES = [
+    ("nl", _("Dutch")),
+    ("en", _("English")),
+    ("ar", _("Arabic")),
+    ("fa", _("Persian")),
+    ("ti", _("Tigrinya")),
+    ("tr", _("Turkish")),
+]
+# Staff work in Dutch or English; the key-person portal (and the sign-in pages) also in the
+# languages of the largest groups of newcomers. Their catalogues are machine-made until a
+# native speaker reviews them (see docs/translations.md and the page /translations/).
+STAFF_LANGUAGES = ("nl", "en")
+PORTAL_LANGUAGES = ("nl", "en", "ar", "fa", "ti", "tr")
+# Django knows no Tigrinya; without this entry `{% get_language_info %}` fails for it.
+LANG_INFO.setdefault("ti", {"bidi": False, "code": "ti", "name": "Tigrinya", "name_local": "ትግርኛ"})
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -354,7 +380,8 @@ OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"secret_paths": {"()": "sleutelnet.core.log_filters.SecretPathFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }

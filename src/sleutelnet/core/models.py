@@ -115,7 +115,8 @@ class User(AbstractUser):
     """A person who logs in. What they may do comes from their memberships."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    preferred_language = models.CharField(_("interface language"), max_length=8, default="nl")
+    #: Empty until the user picks one: then the browser's language decides (accounts.languages).
+    preferred_language = models.CharField(_("interface language"), max_length=8, default="", blank=True)
 
     class Meta:
         verbose_name = _("user")

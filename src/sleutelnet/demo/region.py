@@ -74,6 +74,10 @@ def format_logins(rows: list[DemoLogin] | None = None) -> str:
         f"(demo only: every demo user has the password {d.DEMO_PASSWORD!r}, and the code "
         f"{d.DEMO_SECOND_FACTOR} as the second step; production mode refuses that code)"
     )
+    lines.append(
+        "(key persons can also sign in at /login/link/ with their e-mail address, a one-time link and a PIN; "
+        f"in the demo the e-mail lands as a file in {settings.EMAIL_FILE_PATH})"
+    )
     return "\n".join(lines)
 
 
@@ -182,6 +186,10 @@ class ReferenceData:
         self.check_free()
         since = self.today - dt.timedelta(days=720)
         region = Region.objects.create(name=d.REGION_NAME)
+        # The demo region pays its volunteers EUR 5 per approved hour (a demo figure, within the limits).
+        from sleutelnet.allowances.models import AllowanceRate
+
+        AllowanceRate.objects.create(region=region, valid_from=dt.date(2020, 1, 1), per_hour=Decimal("5.00"))
         municipalities = {
             key: Municipality.objects.create(region=region, name=name, cbs_code=code)
             for key, name, code, _w in d.MUNICIPALITIES

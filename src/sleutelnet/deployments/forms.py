@@ -18,7 +18,16 @@ from django.utils.translation import gettext_lazy as _
 
 from sleutelnet.core import clock
 from sleutelnet.core.models import Municipality, Organisation, Region, User
-from sleutelnet.deployments.models import ChainLink, Request, RequestKind, RequestStatus, Urgency
+from sleutelnet.deployments.models import (
+    ChainLink,
+    DeclineReason,
+    ReportFollowUp,
+    ReportOutcome,
+    Request,
+    RequestKind,
+    RequestStatus,
+    Urgency,
+)
 from sleutelnet.deployments.services import ReportData, RequestData
 from sleutelnet.people.forms import (
     LanguageChoiceField,
@@ -208,6 +217,34 @@ class CommentForm(SensitiveTextMixin, forms.Form):
     )
 
 
+class DeclineForm(SensitiveTextMixin, forms.Form):
+    """Saying no in one tap: a reason from the short list; own words only for "something else"."""
+
+    sensitive_fields = ("reason",)
+
+    code = forms.ChoiceField(
+        label=_("Why can't you come?"), choices=DeclineReason.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a reason.")},
+    )
+    reason = forms.CharField(
+        label=_("Explain (optional)"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed for 'Something else'. No contact details, nothing about health, religion or origin."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("code") == DeclineReason.OTHER and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Say in a few words why you cannot come."))
+        return data
+
+
+class StepperInput(forms.NumberInput):
+    """A number field that the portal script turns into − and + buttons (it works without them)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({"inputmode": "numeric", "class": "stepper__input", "data-stepper": "", **(attrs or {})})
+
+
 class ReportForm(SensitiveTextMixin, forms.Form):
     """A key person's activity report: short, so it takes under a minute on a phone."""
 
@@ -234,29 +271,37 @@ class ReportForm(SensitiveTextMixin, forms.Form):
     )
     participants = forms.IntegerField(
         label=_("Number of participants"), min_value=0, max_value=10000,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=StepperInput(),
         error_messages={"invalid": _("Give a whole number.")},
     )
     participants_little_dutch = forms.IntegerField(
         label=_("Of whom speak little Dutch"), min_value=0, max_value=10000, initial=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=StepperInput(),
         error_messages={"invalid": _("Give a whole number.")},
     )
     participants_first_contact = forms.IntegerField(
         label=_("Of whom reached for the first time, or far from institutions"), min_value=0, max_value=10000, initial=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=StepperInput(),
         error_messages={"invalid": _("Give a whole number.")},
     )
     life_domains = TermMultipleChoiceField(label=_("Life domains"), queryset=LifeDomain.objects.none(), required=False)
     languages_used = LanguageMultipleChoiceField(
         label=_("Languages used"), queryset=Language.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    outcome_code = forms.ChoiceField(
+        label=_("How did it go?"), choices=ReportOutcome.choices, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how it went.")},
+    )
+    follow_up_code = forms.ChoiceField(
+        label=_("Is follow-up needed?"), choices=ReportFollowUp.choices, widget=forms.RadioSelect,
+        initial=ReportFollowUp.NONE, error_messages={"required": _("Choose whether follow-up is needed.")},
+    )
     outcome = forms.CharField(
-        label=_("What came out of it?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Note (optional)"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("In a few words. No names, no contact details, nothing about health, religion or origin."),
     )
     follow_up = forms.CharField(
-        label=_("Is follow-up needed?"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("What follow-up? (optional)"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=NOTE_HINT,
     )
 
@@ -289,6 +334,8 @@ class ReportForm(SensitiveTextMixin, forms.Form):
             languages_used=list(d.get("languages_used") or []),
             outcome=d.get("outcome") or "",
             follow_up=d.get("follow_up") or "",
+            outcome_code=d.get("outcome_code") or "",
+            follow_up_code=d.get("follow_up_code") or "",
         )
 
 

@@ -116,6 +116,35 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class DeclineReason(models.TextChoices):
+    """The short list a key person picks from when saying no: one tap, and a note only for "other"."""
+
+    NOT_AVAILABLE = "not_available", _("I am not free at that time")
+    TOO_FAR = "too_far", _("It is too far for me")
+    TOO_BUSY = "too_busy", _("I have too much to do now")
+    NOT_SUITABLE = "not_suitable", _("This assignment does not suit me")
+    PERSONAL = "personal", _("Personal reasons")
+    OTHER = "other", _("Something else")
+
+
+class ReportOutcome(models.TextChoices):
+    """How an assignment went, in one tap (the note can say more)."""
+
+    DONE = "done", _("It went well: done")
+    PARTLY = "partly", _("Partly done")
+    NO_SHOW = "no_show", _("The person did not come")
+    OTHER = "other", _("Something else")
+
+
+class ReportFollowUp(models.TextChoices):
+    """Whether anything still needs doing after the assignment."""
+
+    NONE = "none", _("No follow-up needed")
+    KEY_PERSON = "key_person", _("I will do the follow-up")
+    ORGANISATION = "organisation", _("The organisation does the follow-up")
+    COORDINATOR = "coordinator", _("Please call me about it")
+
+
 #: Assignments in these states hold the key person's time.
 ACTIVE_ASSIGNMENT_STATES = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
 #: Assignments in these states count as "someone is coming".
@@ -133,6 +162,7 @@ class Assignment(PublicIdModel):
     offered_at = models.DateTimeField(_("offered at"))
     responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     match_reasons = models.JSONField(_("why this key person"), default=list, blank=True)
+    decline_code = models.CharField(_("why declined"), max_length=16, choices=DeclineReason.choices, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=500, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
     review_comment = models.CharField(_("comment of the coordinator"), max_length=1000, blank=True)
@@ -170,6 +200,8 @@ class ActivityReport(PublicIdModel):
     participants_first_contact = models.PositiveIntegerField(
         _("of whom reached for the first time or distant from institutions"), default=0
     )
+    outcome_code = models.CharField(_("how it went"), max_length=16, choices=ReportOutcome.choices, blank=True)
+    follow_up_code = models.CharField(_("follow-up needed"), max_length=16, choices=ReportFollowUp.choices, blank=True)
     outcome = models.TextField(_("outcome"), max_length=2000, blank=True)
     follow_up = models.TextField(_("follow-up"), max_length=1000, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"))

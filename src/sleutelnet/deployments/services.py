@@ -27,6 +27,9 @@ from sleutelnet.deployments.models import (
     Assignment,
     AssignmentStatus,
     ChainLink,
+    DeclineReason,
+    ReportFollowUp,
+    ReportOutcome,
     Request,
     RequestKind,
     RequestStatus,
@@ -84,6 +87,8 @@ class ReportData:
     languages_used: Sequence[Language] = field(default_factory=list)
     outcome: str = ""
     follow_up: str = ""
+    outcome_code: str = ""
+    follow_up_code: str = ""
 
 
 def _log(operation: str, actor: User | None, *subjects: object, activity: str = "deployment") -> None:
@@ -249,6 +254,11 @@ def update_request(*, actor: User, request: Request, data: RequestData) -> Reque
     req.roles.set(data.roles)
     req.life_domains.set(data.life_domains)
     _log(processing.UPDATE, actor, req.newcomer)
+    # Key persons who have the offer open are told it changed, so nobody says yes to old facts.
+    to: list[tuple[str, str]] = []
+    for a in req.assignments.filter(status=AssignmentStatus.OFFERED).select_related("key_person__user"):
+        to += _key_person(a.key_person)
+    queue_mail(to=to, template="offer_changed", context={"request": req})
     return req
 
 
@@ -407,17 +417,21 @@ def accept(*, actor: User, assignment: Assignment) -> Assignment:
 
 
 @transaction.atomic
-def decline(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
-    """The key person declines an offer, with a reason; the coordinator is told."""
+def decline(*, actor: User, assignment: Assignment, reason: str = "", code: str = "") -> Assignment:
+    """The key person declines an offer with a reason from the short list, or in their own words
+    (needed for "something else"); the coordinator is told."""
     a = _locked(Assignment, assignment.pk)
     _own_key_person(actor, a)
-    reason = _clean_text(reason, "reason", max_length=500, required=True)
+    if code and code not in DeclineReason.values:
+        raise DomainError(_("Choose a reason from the list."), field="code")
+    reason = _clean_text(reason, "reason", max_length=500, required=not code or code == DeclineReason.OTHER)
     if a.status != AssignmentStatus.OFFERED:
         raise InvalidTransition(_("Only an open offer can be declined."))
     a.status = AssignmentStatus.DECLINED
+    a.decline_code = code
     a.decline_reason = reason
     a.responded_at = clock.now()
-    a.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+    a.save(update_fields=["status", "decline_code", "decline_reason", "responded_at", "updated_at"])
     _log(processing.UPDATE, actor, a.request.newcomer, a.key_person)
     queue_mail(to=_coordinators(a.request.region_id), template="offer_declined", context={"assignment": a, "request": a.request})
     return a
@@ -478,6 +492,10 @@ def _validate_report(data: ReportData, a: Assignment) -> None:
         raise DomainError(_("The date cannot be in the future."), field="date")
     if data.date < planned_day - dt.timedelta(days=7):
         raise DomainError(_("The date is long before the planned date of this assignment."), field="date")
+    if data.outcome_code and data.outcome_code not in ReportOutcome.values:
+        raise DomainError(_("Choose how it went from the list."), field="outcome_code")
+    if data.follow_up_code and data.follow_up_code not in ReportFollowUp.values:
+        raise DomainError(_("Choose from the list whether follow-up is needed."), field="follow_up_code")
     _clean_text(data.outcome, "outcome", max_length=2000)
     _clean_text(data.follow_up, "follow_up", max_length=1000)
 
@@ -500,6 +518,7 @@ def submit_report(*, actor: User, assignment: Assignment, data: ReportData) -> A
     report.participants_first_contact = data.participants_first_contact
     report.outcome = data.outcome.strip()
     report.follow_up = data.follow_up.strip()
+    report.outcome_code, report.follow_up_code = data.outcome_code, data.follow_up_code
     report.submitted_at = clock.now()
     report.reviewed_by = None
     report.reviewed_at = None

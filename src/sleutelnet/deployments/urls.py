@@ -27,6 +27,8 @@ urlpatterns = [
     path("requests/<uuid:uuid>/edit/", views.request_edit, name="request_edit"),
     path("requests/<uuid:uuid>/cancel/", views.request_cancel, name="request_cancel"),
     # key person
+    path("me/", views.portal, name="portal"),
+    path("me/hours/", views.hours, name="hours"),
     path("me/offers/", views.offers, name="offers"),
     path("me/offers/<uuid:uuid>/accept/", views.offer_accept, name="offer_accept"),
     path("me/offers/<uuid:uuid>/decline/", views.offer_decline, name="offer_decline"),

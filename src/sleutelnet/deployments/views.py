@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from sleutelnet.allowances.selectors import hours_summary
 from sleutelnet.core import clock
 from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import Region, Role
@@ -44,6 +45,7 @@ from sleutelnet.deployments.forms import (
     INTERPRETER_WARNING,
     REQUEST_FIELD_MAP,
     CommentForm,
+    DeclineForm,
     OfferForm,
     PlanImportForm,
     PlanPeriodForm,
@@ -718,15 +720,72 @@ def _own_assignments(request: HttpRequest) -> QuerySet[Assignment]:
     )
 
 
+def _back(request: HttpRequest) -> HttpResponse:
+    """Back to the portal page the answer came from (start page or offers)."""
+    target = request.POST.get("next", "")
+    return redirect(target if target in (reverse("deployments:portal"), reverse("deployments:offers")) else "deployments:offers")
+
+
+def _decline_form(a: Assignment, data: Any = None) -> DeclineForm:
+    return DeclineForm(data, prefix=f"decline-{a.uuid}")
+
+
 def _offer_card(request: HttpRequest, a: Assignment, **extra: Any) -> HttpResponse:
-    context = {"a": a, "decline_form": extra.pop("decline_form", None) or _reason_form(a), **extra}
+    context = {"a": a, "decline_form": extra.pop("decline_form", None) or _decline_form(a), **extra}
     return render(request, "deployments/_offer_card.html", context)
+
+
+def _open_offers(request: HttpRequest) -> QuerySet[Assignment]:
+    return (
+        _own_assignments(request)
+        .filter(status=AssignmentStatus.OFFERED, request__starts_at__gt=timezone.now())
+        .select_related("request__organisation", "request__requested_by", "request__language", "request__municipality")
+        .prefetch_related("request__roles")
+        .order_by("request__starts_at", "id")
+    )
+
+
+def portal(request: HttpRequest) -> HttpResponse:
+    """The key person's start page: new offers on top, then today and the coming week."""
+    kp = own_key_person(request)
+    now = timezone.localtime()
+    today = now.date()
+    week_end = today + dt.timedelta(days=7)
+    confirmed = (
+        _own_assignments(request)
+        .filter(status__in=CONFIRMED_ASSIGNMENT_STATES, request__starts_at__date__gte=today, request__starts_at__date__lt=week_end)
+        .select_related("request__organisation", "request__language", "request__municipality")
+        .order_by("request__starts_at", "id")
+    )
+    rows = list(confirmed)
+    to_report = (
+        _own_assignments(request)
+        .filter(status=AssignmentStatus.ACCEPTED, request__starts_at__lte=timezone.now())
+        .count()
+    )
+    context = {
+        "offers": [(a, _decline_form(a)) for a in _open_offers(request)],
+        "today": [a for a in rows if timezone.localtime(a.request.starts_at).date() == today],
+        "week": [a for a in rows if timezone.localtime(a.request.starts_at).date() != today],
+        "to_report": to_report,
+        "summary": hours_summary(kp.id, kp.region_id, today),
+        "kp": kp,
+    }
+    return render(request, "deployments/portal.html", context)
+
+
+def hours(request: HttpRequest) -> HttpResponse:
+    """Own hours and allowance this month and this year, next to the tax-free limits."""
+    kp = own_key_person(request)
+    today = timezone.localdate()
+    summary = hours_summary(kp.id, kp.region_id, today)
+    periods = [(_("This month"), summary.month), (_("This year"), summary.year)]
+    return render(request, "deployments/hours.html", {"summary": summary, "periods": periods, "today": today, "kp": kp})
 
 
 def offers(request: HttpRequest) -> HttpResponse:
     """Open offers: yes or no, in place."""
-    items = _own_assignments(request).filter(status=AssignmentStatus.OFFERED).order_by("request__starts_at", "id")
-    return render(request, "deployments/offers.html", {"items": [(a, _reason_form(a)) for a in items]})
+    return render(request, "deployments/offers.html", {"items": [(a, _decline_form(a)) for a in _open_offers(request)]})
 
 
 @require_POST
@@ -739,33 +798,34 @@ def offer_accept(request: HttpRequest, uuid: UUID) -> HttpResponse:
         if request.htmx:  # type: ignore[attr-defined]
             return _offer_card(request, a, error=exc.message)
         messages.error(request, exc.message)
-        return redirect("deployments:offers")
+        return _back(request)
     if request.htmx:  # type: ignore[attr-defined]
         return _offer_card(request, a, state="accepted")
     messages.success(request, _("Thank you! The assignment is in your agenda."))
-    return redirect("deployments:offers")
+    return _back(request)
 
 
 @require_POST
 def offer_decline(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Say no to an offer, with a short reason for the coordinator."""
     a = get_object_or_404(_own_assignments(request), uuid=uuid)
-    form = _reason_form(a, request.POST)
+    form = _decline_form(a, request.POST)
     if form.is_valid():
         try:
-            services.decline(actor=request.user, assignment=a, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]
+            services.decline(  # type: ignore[misc]
+                actor=request.user, assignment=a, reason=form.cleaned_data["reason"], code=form.cleaned_data["code"]  # type: ignore[arg-type]
+            )
         except DomainError as exc:
             attach_domain_error(form, exc)
         else:
             if request.htmx:  # type: ignore[attr-defined]
                 return _offer_card(request, a, state="declined")
             messages.success(request, _("You said no. The coordinator has been told."))
-            return redirect("deployments:offers")
+            return _back(request)
     if request.htmx:  # type: ignore[attr-defined]
         return _offer_card(request, a, decline_form=form, open_decline=True)
-    items = _own_assignments(request).filter(status=AssignmentStatus.OFFERED).order_by("request__starts_at", "id")
-    rows = [(item, form if item.id == a.id else _reason_form(item)) for item in items]
-    return render(request, "deployments/offers.html", {"items": rows})
+    rows = [(item, form if item.id == a.id else _decline_form(item)) for item in _open_offers(request)]
+    return render(request, "deployments/offers.html", {"items": rows}, status=400)
 
 
 @require_POST

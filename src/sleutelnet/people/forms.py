@@ -311,7 +311,67 @@ class ProfileForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"), required=False, max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
-    ui_language = forms.ChoiceField(label=_("Language of this website"), choices=settings.LANGUAGES)
+    ui_language = forms.ChoiceField(
+        label=_("Language of this website"), choices=settings.LANGUAGES,
+        help_text=_("Only for these pages and your e-mails. The languages you speak with newcomers are below."),
+    )
+    roles = TermMultipleChoiceField(
+        label=_("What I do"), queryset=KeyPersonRole.objects.none(),
+        error_messages={"required": _("Choose at least one role.")},
+    )
+    life_domains = TermMultipleChoiceField(label=_("Topics I know about"), queryset=LifeDomain.objects.none(), required=False)
+    municipalities = forms.ModelMultipleChoiceField(
+        label=_("Where I help"), queryset=Municipality.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one municipality.")},
+    )
+    languages = LanguageMultipleChoiceField(
+        label=_("Languages I speak with newcomers"), queryset=Language.objects.all(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one language.")},
+    )
+
+    def __init__(self, *args: Any, key_person: KeyPerson, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].queryset = current_terms(KeyPersonRole)  # type: ignore[attr-defined]
+        self.fields["life_domains"].queryset = current_terms(LifeDomain)  # type: ignore[attr-defined]
+        self.fields["municipalities"].queryset = Municipality.objects.filter(region_id=key_person.region_id)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def initial_for(kp: KeyPerson) -> dict[str, Any]:
+        return {
+            "phone": kp.phone,
+            "email": kp.email,
+            "ui_language": kp.ui_language,
+            "roles": list(kp.roles.all()),
+            "life_domains": list(kp.life_domains.all()),
+            "municipalities": list(kp.municipalities.all()),
+            "languages": [kl.language for kl in kp.languages.select_related("language")],
+        }
+
+
+class DayOffForm(forms.Form):
+    """Days the key person cannot help."""
+
+    starts_on = forms.DateField(label=_("First day"), widget=DateInput)
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput)
+    reason = forms.CharField(
+        label=_("Note (optional)"), max_length=200, required=False,
+        help_text=_("For example 'holiday'. Nothing about health."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The last day must be on or after the first day."))
+        return data
+
+
+class PauseForm(forms.Form):
+    """A break from new offers, open-ended or until a day."""
+
+    until = forms.DateField(
+        label=_("Until (optional)"), required=False, widget=DateInput,
+        help_text=_("Leave empty to pause until you end it yourself."),
+    )
 
 
 # --- newcomer -------------------------------------------------------------------------------

@@ -116,6 +116,9 @@ class KeyPerson(PublicIdModel):
         _("status"), max_length=16, choices=KeyPersonStatus.choices, default=KeyPersonStatus.CANDIDATE
     )
     vog_valid_until = models.DateField(_("VOG valid until"), null=True, blank=True)
+    #: A pause the key person took themselves (they may end it); the worker ends it after this day.
+    paused_by_self = models.BooleanField(_("paused by the key person"), default=False)
+    paused_until = models.DateField(_("paused until"), null=True, blank=True)
     gender = models.CharField(_("gender (self-described)"), max_length=1, choices=Gender.choices, blank=True)
     #: Set when retention or erasure removed who this was; the record stays for the figures.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)

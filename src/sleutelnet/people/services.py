@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from sleutelnet.core import processing, sensitive
-from sleutelnet.core.exceptions import DomainError, NotAllowed
+from sleutelnet.core.exceptions import DomainError, InvalidTransition, NotAllowed
 from sleutelnet.core.models import Municipality, Region, Role, User
 from sleutelnet.core.selectors import has_role
 from sleutelnet.people.models import (
+    AvailabilityException,
     Consent,
     ConsentMethod,
     ConsentPurpose,
@@ -126,6 +127,8 @@ def _validate_key_person(data: KeyPersonData, region: Region) -> None:
 def _apply_key_person(kp: KeyPerson, data: KeyPersonData) -> KeyPerson:
     kp.full_name = data.full_name.strip()
     kp.status = data.status
+    if kp.status != KeyPersonStatus.PAUSED:
+        kp.paused_by_self, kp.paused_until = False, None
     kp.email = data.email.strip()
     kp.phone = data.phone.strip()
     kp.ui_language = data.ui_language
@@ -170,29 +173,157 @@ def update_key_person(*, actor: User, key_person: KeyPerson, data: KeyPersonData
 
 @transaction.atomic
 def update_own_profile(
-    *, actor: User, phone: str, email: str, ui_language: str, availability: Sequence[tuple[int, dt.time, dt.time]]
+    *,
+    actor: User,
+    phone: str,
+    email: str,
+    ui_language: str,
+    availability: Sequence[tuple[int, dt.time, dt.time]] | None = None,
+    work: dict[str, Any] | None = None,
 ) -> KeyPerson:
-    """A key person keeps their own contact details, language and weekly availability up to date."""
+    """A key person keeps their own contact details and language up to date, and if given their
+    weekly availability and what they offer (`work`: the arguments of update_own_work_profile)."""
+    from django.conf import settings
+
+    kp = _own(actor)
+    phone = _text(phone, "phone", 32)
+    if ui_language not in {code for code, _name in settings.LANGUAGES}:
+        raise DomainError(_("Choose a language from the list."), field="ui_language")
+    kp.phone, kp.email, kp.ui_language = phone, email.strip(), ui_language
+    kp.save(update_fields=["phone", "email", "ui_language", "updated_at"])
+    User.objects.filter(pk=actor.pk).update(preferred_language=ui_language)
+    if availability is not None:
+        set_own_availability(actor=actor, slots=availability)
+    if work is not None:
+        update_own_work_profile(actor=actor, **work)
+    processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
+    return kp
+
+
+def _own(actor: User) -> KeyPerson:
     kp = getattr(actor, "key_person", None)
     if kp is None:
         raise NotAllowed(_("Only a key person has a profile here."))
-    kp = KeyPerson.objects.select_for_update().get(pk=kp.pk)
-    phone = _text(phone, "phone", 32)
-    from django.conf import settings
+    return KeyPerson.objects.select_for_update().get(pk=kp.pk)
 
-    if ui_language not in {code for code, _name in settings.LANGUAGES}:
-        raise DomainError(_("Choose a language from the list."), field="ui_language")
-    for weekday, start, end in availability:
+
+@transaction.atomic
+def update_own_work_profile(
+    *,
+    actor: User,
+    roles: Sequence[KeyPersonRole],
+    life_domains: Sequence[LifeDomain],
+    municipalities: Sequence[Municipality],
+    languages: Sequence[Language],
+) -> KeyPerson:
+    """A key person says which roles, life domains, municipalities and languages they offer.
+
+    Levels of languages they already had stay; a new language starts at level 3 (the
+    coordinator can adjust it after the intake).
+    """
+    kp = _own(actor)
+    if not roles:
+        raise DomainError(_("Choose at least one role."), field="roles")
+    if not municipalities:
+        raise DomainError(_("Choose at least one municipality."), field="municipalities")
+    if any(m.region_id != kp.region_id for m in municipalities):
+        raise DomainError(_("Choose a municipality of your region."), field="municipalities")
+    if not languages:
+        raise DomainError(_("Choose at least one language."), field="languages")
+    kp.roles.set(roles)
+    kp.life_domains.set(life_domains)
+    kp.municipalities.set(municipalities)
+    wanted = {lang.id for lang in languages}
+    kp.languages.exclude(language_id__in=wanted).delete()
+    have = set(kp.languages.values_list("language_id", flat=True))
+    KeyPersonLanguage.objects.bulk_create(KeyPersonLanguage(key_person=kp, language_id=i, level=3) for i in wanted - have)
+    kp.save(update_fields=["updated_at"])
+    processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
+    return kp
+
+
+@transaction.atomic
+def set_own_availability(*, actor: User, slots: Sequence[tuple[int, dt.time, dt.time]]) -> KeyPerson:
+    """Replace the key person's weekly time slots."""
+    kp = _own(actor)
+    for weekday, start, end in slots:
         if not 0 <= weekday <= 6 or end <= start:
             raise DomainError(_("The end of a time slot must be after its start."), field="availability")
-    kp.phone, kp.email, kp.ui_language = phone, email.strip(), ui_language
-    kp.save(update_fields=["phone", "email", "ui_language", "updated_at"])
     kp.availability.all().delete()
     WeeklyAvailability.objects.bulk_create(
-        WeeklyAvailability(key_person=kp, weekday=d, start_time=s, end_time=e) for d, s, e in availability
+        WeeklyAvailability(key_person=kp, weekday=d, start_time=st, end_time=e) for d, st, e in slots
     )
     processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
     return kp
+
+
+@transaction.atomic
+def add_own_day_off(*, actor: User, starts_on: dt.date, ends_on: dt.date, reason: str = "") -> AvailabilityException:
+    """Days the key person cannot help (a holiday, an exam); matching leaves them out on those days."""
+    from sleutelnet.core import clock
+
+    kp = _own(actor)
+    if ends_on < starts_on:
+        raise DomainError(_("The last day must be on or after the first day."), field="ends_on")
+    if ends_on < clock.today():
+        raise DomainError(_("These days are already over."), field="ends_on")
+    if (ends_on - starts_on).days > 366:
+        raise DomainError(_("Choose at most one year. For a longer break, pause instead."), field="ends_on")
+    reason = _text(reason, "reason", 200)
+    day_off = AvailabilityException.objects.create(key_person=kp, starts_on=starts_on, ends_on=ends_on, reason=reason)
+    processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
+    return day_off
+
+
+@transaction.atomic
+def remove_own_day_off(*, actor: User, day_off_id: int) -> None:
+    kp = _own(actor)
+    deleted, _rows = AvailabilityException.objects.filter(key_person=kp, id=day_off_id).delete()
+    if not deleted:
+        raise DomainError(_("These days off were already removed."), field="day_off")
+    processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
+
+
+@transaction.atomic
+def pause_self(*, actor: User, until: dt.date | None) -> KeyPerson:
+    """The key person takes a break: no new offers until they end it (or until the given day)."""
+    from sleutelnet.core import clock
+
+    kp = _own(actor)
+    if kp.status != KeyPersonStatus.ACTIVE:
+        raise InvalidTransition(_("Only an active key person can pause. Ask your coordinator."))
+    if until is not None and until < clock.today():
+        raise DomainError(_("Choose a day from today on."), field="until")
+    kp.status, kp.paused_by_self, kp.paused_until = KeyPersonStatus.PAUSED, True, until
+    kp.save(update_fields=["status", "paused_by_self", "paused_until", "updated_at"])
+    processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
+    return kp
+
+
+@transaction.atomic
+def resume_self(*, actor: User) -> KeyPerson:
+    """End a pause the key person took themselves (a pause set by the coordinator stays)."""
+    kp = _own(actor)
+    if kp.status != KeyPersonStatus.PAUSED or not kp.paused_by_self:
+        raise InvalidTransition(_("Your coordinator paused you. Ask them to make you active again."))
+    kp.status, kp.paused_by_self, kp.paused_until = KeyPersonStatus.ACTIVE, False, None
+    kp.save(update_fields=["status", "paused_by_self", "paused_until", "updated_at"])
+    processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
+    return kp
+
+
+@transaction.atomic
+def end_expired_pauses(*, today: dt.date | None = None) -> int:
+    """Daily (worker): key persons whose own pause ended are active again."""
+    from sleutelnet.core import clock
+
+    day = today or clock.today()
+    due = KeyPerson.objects.select_for_update().filter(
+        status=KeyPersonStatus.PAUSED, paused_by_self=True, paused_until__lt=day
+    )
+    ids = list(due.values_list("id", flat=True))
+    KeyPerson.objects.filter(id__in=ids).update(status=KeyPersonStatus.ACTIVE, paused_by_self=False, paused_until=None)
+    return len(ids)
 
 
 def _validate_newcomer(data: NewcomerData, region: Region, existing: Newcomer | None) -> None:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("coordinator/newcomers/<uuid:uuid>/consent/", views.newcomer_consent, name="newcomer_consent"),
     path("coordinator/consents/<uuid:uuid>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("me/profile/", views.profile, name="profile"),
+    path("me/availability/", views.availability, name="availability"),
 ]

@@ -24,8 +24,10 @@ from sleutelnet.people import services
 from sleutelnet.people.filters import KeyPersonFilter, NewcomerFilter
 from sleutelnet.people.forms import (
     ConsentForm,
+    DayOffForm,
     KeyPersonForm,
     NewcomerForm,
+    PauseForm,
     ProfileForm,
     WithdrawConsentForm,
     availability_formset,
@@ -305,41 +307,100 @@ def newcomer_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 # --- the key person's own profile -----------------------------------------------------------
 
 
+def _language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
+
+
 def profile(request: HttpRequest) -> HttpResponse:
-    """A key person keeps their phone, e-mail, interface language and weekly availability up to date."""
+    """A key person keeps their contact details, website language and what they offer up to date."""
     own = own_key_person(request)
     kp = get_object_or_404(key_persons_for(request.user), id=own.id)  # type: ignore[arg-type]
     if request.method == "POST":
-        form = ProfileForm(request.POST)
-        availability = availability_formset(request.POST, kp)
-        if all([form.is_valid(), availability.is_valid()]):
+        form = ProfileForm(request.POST, key_person=kp)
+        if form.is_valid():
+            d = form.cleaned_data
             try:
                 saved = services.update_own_profile(
                     actor=request.user,  # type: ignore[arg-type]
-                    phone=form.cleaned_data["phone"],
-                    email=form.cleaned_data["email"],
-                    ui_language=form.cleaned_data["ui_language"],
-                    availability=availability.slots(),
+                    phone=d["phone"],
+                    email=d["email"],
+                    ui_language=d["ui_language"],
+                    work={name: list(d[name]) for name in ("roles", "life_domains", "municipalities", "languages")},
                 )
             except DomainError as exc:
-                attach_domain_error(form, exc, formsets={"availability": availability})
+                attach_domain_error(form, exc)
             else:
                 translation.activate(saved.ui_language)
                 messages.success(request, _("Your profile was saved."))
-                response = redirect("people:profile")
-                response.set_cookie(
-                    settings.LANGUAGE_COOKIE_NAME,
-                    saved.ui_language,
-                    max_age=settings.LANGUAGE_COOKIE_AGE,
-                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                    secure=settings.LANGUAGE_COOKIE_SECURE,
-                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-                )
-                return response
-        formset_errors = availability.row_errors()
+                return _language_cookie(redirect("people:profile"), saved.ui_language)
     else:
-        form = ProfileForm(initial={"phone": kp.phone, "email": kp.email, "ui_language": kp.ui_language})
-        availability = availability_formset(None, kp)
-        formset_errors = []
-    context = {"form": form, "availability": availability, "kp": kp, "formset_errors": formset_errors}
-    return render(request, "people/profile.html", context)
+        form = ProfileForm(initial=ProfileForm.initial_for(kp), key_person=kp)
+    return render(request, "people/profile.html", {"form": form, "kp": kp}, status=400 if form.errors else 200)
+
+
+def availability(request: HttpRequest) -> HttpResponse:
+    """When a key person can help: weekly slots, days off and a pause, each saved on its own."""
+    own = own_key_person(request)
+    kp = get_object_or_404(key_persons_for(request.user), id=own.id)  # type: ignore[arg-type]
+    slots = availability_formset(None, kp)
+    day_off, pause = DayOffForm(prefix="dayoff"), PauseForm(prefix="pause")
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    status = 200
+    if action:
+        try:
+            if action == "slots":
+                slots = availability_formset(request.POST, kp)
+                if slots.is_valid():
+                    services.set_own_availability(actor=request.user, slots=slots.slots())  # type: ignore[arg-type]
+                    messages.success(request, _("Your weekly times were saved."))
+                    return redirect("people:availability")
+            elif action == "day_off":
+                day_off = DayOffForm(request.POST, prefix="dayoff")
+                if day_off.is_valid():
+                    services.add_own_day_off(actor=request.user, **day_off.cleaned_data)  # type: ignore[arg-type]
+                    messages.success(request, _("Your days off were saved. You get no offers on those days."))
+                    return redirect("people:availability")
+            elif action == "remove_day_off":
+                try:
+                    day_off_id = int(request.POST.get("day_off", ""))
+                except ValueError:
+                    day_off_id = 0
+                services.remove_own_day_off(actor=request.user, day_off_id=day_off_id)  # type: ignore[arg-type]
+                messages.success(request, _("The days off were removed."))
+                return redirect("people:availability")
+            elif action == "pause":
+                pause = PauseForm(request.POST, prefix="pause")
+                if pause.is_valid():
+                    services.pause_self(actor=request.user, until=pause.cleaned_data["until"])  # type: ignore[arg-type]
+                    messages.success(request, _("You are on a break. You get no new offers."))
+                    return redirect("people:availability")
+            elif action == "resume":
+                services.resume_self(actor=request.user)  # type: ignore[arg-type]
+                messages.success(request, _("Welcome back! You can get offers again."))
+                return redirect("people:availability")
+        except DomainError as exc:
+            target = {"slots": None, "day_off": day_off, "pause": pause}.get(action)
+            if target is not None:
+                attach_domain_error(target, exc)
+            else:
+                messages.error(request, str(exc.message))
+        status = 400
+    kp.refresh_from_db()
+    context = {
+        "kp": kp,
+        "slots": slots,
+        "formset_errors": slots.row_errors() if slots.is_bound else [],
+        "day_off": day_off,
+        "pause": pause,
+        "days_off": kp.unavailable.filter(ends_on__gte=timezone.localdate()).order_by("starts_on"),
+        "paused": kp.status == KeyPersonStatus.PAUSED,
+    }
+    return render(request, "people/availability.html", context, status=status)

@@ -8,6 +8,8 @@ from sleutelnet.web import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("translations/", views.translations, name="translations"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("sleutelnet.deployments.urls")),

@@ -13,6 +13,7 @@ from django.db import close_old_connections
 from sleutelnet.core import processing
 from sleutelnet.deployments.services import send_reminders
 from sleutelnet.notifications.services import deliver_due
+from sleutelnet.people.services import end_expired_pauses
 from sleutelnet.privacy.services import run_daily_retention
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
             try:
                 with processing.operation(channel="worker", activity="notifications", description="worker round"):
                     reminders = send_reminders()
+                    end_expired_pauses()
                     if reminders:
                         self.stdout.write(f"Worker: {reminders} reminders queued.")
                     sent, failed = deliver_due()
