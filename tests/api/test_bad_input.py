@@ -101,6 +101,17 @@ def test_decline_without_reason(world, setup, api):
     }
 
 
+def test_decline_with_a_reason_from_the_list(world, setup, api):
+    o = setup["open"]
+    [a] = services.offer(actor=world.coordinator, request=o, key_persons=[world.key_person])
+    client = api(world.key_person_user)
+    assert invalid_names(client.post(f"/assignments/{a.uuid}/decline", {"code": "nonsense"})) == {"code"}
+    assert invalid_names(client.post(f"/assignments/{a.uuid}/decline", {"code": "other"})) == {"reason"}
+    answer = client.post(f"/assignments/{a.uuid}/decline", {"code": "too_far"})
+    assert answer.status_code == 200, answer.content
+    assert (answer.json()["declineCode"], answer.json()["declineReason"]) == ("too_far", "")
+
+
 def test_oversized_strings_are_refused_without_echo(world, setup, api):
     requester, coordinator, key_person = (
         api(world.requester),

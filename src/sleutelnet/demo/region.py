@@ -75,8 +75,8 @@ def format_logins(rows: list[DemoLogin] | None = None) -> str:
         f"{d.DEMO_SECOND_FACTOR} as the second step; production mode refuses that code)"
     )
     lines.append(
-        "(key persons can also sign in at /login/link/ with their e-mail address, a one-time link and a PIN; "
-        f"in the demo the e-mail lands as a file in {settings.EMAIL_FILE_PATH})"
+        "(key persons can also sign in at /login/link/ with their e-mail address, for the demo "
+        f"sleutelpersoon@example.org, a one-time link and a PIN; the e-mail lands as a file in {settings.EMAIL_FILE_PATH})"
     )
     return "\n".join(lines)
 
