@@ -12,6 +12,7 @@ from sleutelnet.core.log_filters import SecretPathFilter
 
 def test_the_console_handler_filters_secret_paths() -> None:
     assert "secret_paths" in settings.LOGGING["handlers"]["console"]["filters"]
+    assert "secret_paths" in settings.LOGGING["handlers"]["django.server"]["filters"]  # request lines of `serve`
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.addFilter(SecretPathFilter())

@@ -381,7 +381,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"secret_paths": {"()": "sleutelnet.core.log_filters.SecretPathFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]}},
+    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]},
+        # the development server's request lines, with the same filter (Django's own handler has none)
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server", "filters": ["secret_paths"]},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }
