@@ -391,5 +391,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # Django's own default handlers carry no filter: its records go up to ours instead.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
