@@ -55,6 +55,10 @@ class Records:
     privacy_officer: User
     administrator: User
     api_token: Any
+    signal: Any = None
+    org_signal: Any = None
+    consultation: Any = None
+    org_consultation: Any = None
     markers: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -83,7 +87,12 @@ def build(world: World) -> Records:
             data=services.ReportData(date=clock.today(), hours=Decimal(2), roles_used=f.roles("translator"), participants=3),
         )
     a.refresh_from_db()
+    signal, org_signal, consultation, org_consultation = _voice(world, kp2)
     return Records(
+        signal=signal,
+        org_signal=org_signal,
+        consultation=consultation,
+        org_consultation=org_consultation,
         world=world,
         request=a.request,
         assignment=a,
@@ -97,6 +106,32 @@ def build(world: World) -> Records:
         administrator=f.member(Role.ADMINISTRATOR, world.region, is_staff=True),
         api_token=_token(world),
     )
+
+
+def _voice(world: World, other_key_person: Any) -> tuple[Any, Any, Any, Any]:
+    """A signal raised by the key person and routed to the policy officer; one raised by the
+    coordinator and routed to the organisation; a consultation of the policy officer asking the
+    key person, and one of the requester asking only the other key person."""
+    from sleutelnet.voice import services as voice
+
+    def raise_(actor: User, theme: str) -> Any:
+        return voice.raise_signal(actor=actor, data=voice.SignalData(
+            theme=theme, description="Ouders begrijpen de schoolapp niet.", community="Eritrese ouders",
+            municipality=world.municipality, people_affected="some",
+        ))
+
+    deadline = clock.today() + dt.timedelta(days=20)
+    signal = voice.route_signal(actor=world.coordinator, signal=raise_(world.key_person_user, "Schoolapp"), deadline=deadline, owner_user=world.policy_officer)
+    org_signal = voice.route_signal(actor=world.coordinator, signal=raise_(world.coordinator, "Wachtlijst taalcafé"), deadline=deadline, owner_organisation=world.organisation)
+    asked = voice.ask_consultation(actor=world.policy_officer, region_id=world.region.id, data=voice.ConsultationData(
+        title="Brief brede intake", question="Is deze brief duidelijk?", deadline=deadline, draft_text="Beste inwoner,\n\nU bent welkom.",
+        key_persons=[world.key_person],
+    ))
+    org_asked = voice.ask_consultation(actor=world.requester, region_id=world.region.id, data=voice.ConsultationData(
+        title="Taalcafé op zaterdag?", question="Komen mensen op zaterdag?", deadline=deadline, roles=f.roles("role_model"),  # nobody here has it
+        organisation=world.organisation,
+    ))
+    return signal, org_signal, asked, org_asked
 
 
 def _token(world: World) -> Any:
@@ -134,6 +169,13 @@ def own_and_foreign(subject: str, role: str, mine: Records, theirs: Records) -> 
         "api_token": (mine.api_token, [theirs.api_token], []),
         "organisation": (w.organisation, [o.organisation], [mine.org2] if role == Role.REQUESTER else []),
         "municipality": (w.municipality, [o.municipality], []),
+        # the requester owns what was routed to (or asked by) their organisation; the key person what they raised or were asked
+        "signal": (mine.org_signal if role == Role.REQUESTER else mine.signal, [theirs.signal], [mine.signal if role == Role.REQUESTER else mine.org_signal]),
+        "consultation": (
+            mine.org_consultation if role == Role.REQUESTER else mine.consultation,
+            [theirs.consultation],
+            [mine.consultation if role == Role.REQUESTER else mine.org_consultation],
+        ),
     }
     own, other_region, same_region = table[subject]
     return own, other_region + (same_region if same_region_foreign else [])

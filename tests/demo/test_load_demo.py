@@ -248,3 +248,18 @@ def test_command_prints_the_logins_when_the_region_exists(demo: Loaded, db: None
     assert format_logins() in text
     for row in demo_logins():
         assert row.username in text
+
+
+def test_the_demo_holds_signals_in_every_state_and_consultations_to_the_outcome(db):
+    from sleutelnet.demo.region import load_demo
+    from sleutelnet.voice.models import Consultation, ConsultationStatus, Signal, SignalStatus
+
+    load_demo()
+    statuses = set(Signal.objects.values_list("status", flat=True))
+    assert set(SignalStatus.values) <= statuses
+    assert Signal.objects.filter(merged_into__isnull=False).exists() and Signal.objects.filter(reopened__gt=0).exists()
+    assert Signal.objects.filter(published=True).exists()
+    assert set(Consultation.objects.values_list("status", flat=True)) >= {ConsultationStatus.OPEN, ConsultationStatus.PUBLISHED}
+    assert Consultation.objects.filter(kind="meeting", minutes__gt="").exists()
+    published = Consultation.objects.get(status=ConsultationStatus.PUBLISHED)
+    assert published.answers.exists() and published.advice_points.count() == 3

@@ -47,6 +47,8 @@ SCOPE_LABELS = {
     "assignments": _("assignments"),
     "activity-reports": _("activity reports"),
     "reach": _("reach figures"),
+    "signals": _("signals"),
+    "consultations": _("consultations"),
 }
 
 

@@ -13,7 +13,7 @@ from django_otp.models import Device
 from sleutelnet.core.models import Organisation, PublicIdModel, User
 
 #: What a token may be given: read or write per resource of the API (reference data is always readable).
-RESOURCES = ("key-persons", "newcomers", "requests", "assignments", "activity-reports", "reach")
+RESOURCES = ("key-persons", "newcomers", "requests", "assignments", "activity-reports", "reach", "signals", "consultations")
 SCOPES = tuple(f"{r}:{level}" for r in RESOURCES for level in ("read", "write") if not (r == "reach" and level == "write"))
 
 

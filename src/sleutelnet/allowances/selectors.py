@@ -75,16 +75,43 @@ def hours_summary(key_person_id: int, region_id: int, today: dt.date) -> HoursSu
     rate = rate_on(today, region_id)
     limits, current = limits_on(today, region_id)
 
-    def period(qs, limit: Decimal | None) -> Period:  # type: ignore[no-untyped-def]
+    advice = _advice_hours(key_person_id, today)
+
+    def period(qs, limit: Decimal | None, month: bool) -> Period:  # type: ignore[no-untyped-def]
         approved = qs.filter(assignment__status=AssignmentStatus.APPROVED).aggregate(h=Sum("hours"))["h"] or Decimal("0")
         waiting = qs.filter(assignment__status=AssignmentStatus.REPORTED).aggregate(h=Sum("hours"))["h"] or Decimal("0")
+        done, pending = advice["month" if month else "year"]
+        approved, waiting = approved + done, waiting + pending
         allowance = (approved * rate).quantize(Decimal("0.01")) if rate is not None else None
         return Period(approved, waiting, allowance, limit)
 
     return HoursSummary(
-        month=period(reports.filter(date__month=today.month), limits.per_month if limits else None),
-        year=period(reports, limits.per_year if limits else None),
+        month=period(reports.filter(date__month=today.month), limits.per_month if limits else None, True),
+        year=period(reports, limits.per_year if limits else None, False),
         rate=rate,
         limits=limits,
         limits_current=current,
     )
+
+
+def _advice_hours(key_person_id: int, today: dt.date) -> dict[str, tuple[Decimal, Decimal]]:
+    """Hours of advice (written answers and sounding-board meetings) in the advisor role: counted
+    as done once the asker shared the outcome, as waiting before; by the day the advice was given."""
+    from sleutelnet.voice.models import Consultation, ConsultationAnswer, ConsultationStatus
+
+    out: dict[str, tuple[Decimal, Decimal]] = {}
+    for name, month in (("month", True), ("year", False)):
+        answers = ConsultationAnswer.objects.filter(key_person_id=key_person_id, submitted_at__year=today.year)
+        meetings = Consultation.objects.filter(attendees__id=key_person_id, meeting_at__year=today.year, meeting_hours__isnull=False)
+        if month:
+            answers = answers.filter(submitted_at__month=today.month)
+            meetings = meetings.filter(meeting_at__month=today.month)
+        published = ConsultationStatus.PUBLISHED
+        done = (answers.filter(consultation__status=published).aggregate(h=Sum("hours"))["h"] or Decimal("0")) + (
+            meetings.filter(status=published).aggregate(h=Sum("meeting_hours"))["h"] or Decimal("0")
+        )
+        pending = (answers.exclude(consultation__status=published).aggregate(h=Sum("hours"))["h"] or Decimal("0")) + (
+            meetings.exclude(status=published).aggregate(h=Sum("meeting_hours"))["h"] or Decimal("0")
+        )
+        out[name] = (done, pending)
+    return out

@@ -7,7 +7,7 @@ records are addressed by UUID, workflow steps are sub-resources that accept a PO
 from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
-from sleutelnet.api import views
+from sleutelnet.api import views, voice_views
 from sleutelnet.api.openapi import OpenApiJsonView
 
 LIST = {"get": "list"}
@@ -140,6 +140,19 @@ api_patterns = [
         name="api-activity-report-detail",
     ),
     path("reach", views.ReachViewSet.as_view({"get": "read"}), name="api-reach"),
+    # the voice loop
+    path("signals", voice_views.SignalViewSet.as_view(LIST_CREATE), name="api-signal-list"),
+    path("signals/<uuid:uuid>", voice_views.SignalViewSet.as_view(DETAIL), name="api-signal-detail"),
+    *[
+        path(f"signals/<uuid:uuid>/{step}", post(voice_views.SignalViewSet, step), name=f"api-signal-{step}")
+        for step in ("triage", "merge", "route", "start", "answer", "reopen", "close")
+    ],
+    path("consultations", voice_views.ConsultationViewSet.as_view(LIST_CREATE), name="api-consultation-list"),
+    path("consultations/<uuid:uuid>", voice_views.ConsultationViewSet.as_view(DETAIL), name="api-consultation-detail"),
+    *[
+        path(f"consultations/<uuid:uuid>/{step}", post(voice_views.ConsultationViewSet, step), name=f"api-consultation-{step}")
+        for step in ("answers", "meeting", "close", "outcome")
+    ],
 ]
 
 # conf/urls.py includes this module at "api/v1" (without a slash); the slash is added here once,

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sleutelnet.notifications",
     "sleutelnet.privacy",
     "sleutelnet.allowances",
+    "sleutelnet.voice",
     "sleutelnet.api",
     "sleutelnet.web",
     "sleutelnet.demo",
@@ -363,6 +364,10 @@ SPECTACULAR_SETTINGS = {
         "GenderEnum": "sleutelnet.people.models.Gender",
         "RequestKindEnum": "sleutelnet.deployments.models.RequestKind",
         "OrganisationKindEnum": "sleutelnet.core.models.OrganisationKind",
+        "RequestUrgencyEnum": "sleutelnet.deployments.models.Urgency",
+        "SignalUrgencyEnum": "sleutelnet.voice.models.SignalUrgency",
+        "SignalStatusEnum": "sleutelnet.voice.models.SignalStatus",
+        "ConsultationKindEnum": "sleutelnet.voice.models.ConsultationKind",
     },
 }
 API_VERSION = "1.0.0"

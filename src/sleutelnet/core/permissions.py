@@ -113,6 +113,10 @@ SUPERVISION = "privacy-supervision"
 RIGHTS = "data-subject-rights"
 ACCOUNTS = "account-management"
 RETENTION = "retention"
+VOICE = "voice"
+RAISERS = {K: Scope.OWN, C: Scope.REGION}
+OWNERS = {P: Scope.OWN, R: Scope.ORGANISATION}
+ASKERS = {P: Scope.REGION, R: Scope.ORGANISATION}
 
 
 MATRIX_ENTRIES: tuple[Endpoint, ...] = (
@@ -178,6 +182,21 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     _e("people:newcomer_edit", "Change a newcomer's record", activity=NEWCOMERS, subject="newcomer", get=COORD, post=COORD),
     _e("people:newcomer_consent", "Record a newcomer's consent", activity=NEWCOMERS, subject="newcomer", post=COORD),
     _e("people:consent_withdraw", "Record the withdrawal of a consent", activity=NEWCOMERS, subject="consent", post=COORD),
+    # --- the voice of newcomers: signals and consultations ---------------------------------------
+    _e("voice:signal_new", "Raise a signal (what is noticed in a community)", activity=VOICE, get=RAISERS, post=RAISERS),
+    _e("voice:my_signals", "The signals I raised", activity=VOICE, get=OWN_KP),
+    _e("voice:my_signal", "One of my signals: its answer; say it does not answer it", activity=VOICE, subject="signal", get=OWN_KP, post=OWN_KP),
+    _e("voice:you_said_we_did", "'You said, we did': published answers of the region", activity=VOICE, get=_same(Scope.REGION, K, C, P)),
+    _e("voice:my_consultations", "Consultations that ask me for advice", activity=VOICE, get=OWN_KP),
+    _e("voice:my_consultation", "Answer a consultation; read its outcome", activity=VOICE, subject="consultation", get=OWN_KP, post=OWN_KP),
+    _e("voice:triage", "Signals of the region (triage)", activity=VOICE, get=COORD),
+    _e("voice:triage_signal", "Triage a signal: merge, route with a deadline, close", activity=VOICE, subject="signal", get=COORD, post=COORD),
+    _e("voice:owned", "Signals routed to me or my organisation", activity=VOICE, get=OWNERS),
+    _e("voice:owned_signal", "Answer a signal routed to me", activity=VOICE, subject="signal", get=OWNERS, post=OWNERS),
+    _e("voice:consultations", "Consultations I asked (or of the region)", activity=VOICE, get={**ASKERS, C: Scope.REGION}),
+    _e("voice:consultation_new", "Ask key persons for advice", activity=VOICE, get=ASKERS, post=ASKERS),
+    _e("voice:consultation", "A consultation: answers, meeting, outcome", activity=VOICE, subject="consultation", get={**ASKERS, C: Scope.REGION}, post=ASKERS),
+    _e("voice:figures", "Signals and consultations in figures", get=AGGREGATES),
     # --- figures ------------------------------------------------------------------------------
     _e("reporting:reach", "Reach figures per municipality", get=AGGREGATES),
     _e("reporting:coordinator_reach", "Reach figures per municipality", get=AGGREGATES),
@@ -267,6 +286,26 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
         "api-activity-report-detail", "An activity report", activity=REPORTING, resource="activity-reports", subject="report",
         get={C: Scope.REGION, R: Scope.ORGANISATION, K: Scope.OWN},
     ),
+    # --- the voice loop ---------------------------------------------------------------------------
+    _e("api-signal-list", "Signals (scoped); raise one", activity=VOICE, resource="signals",
+       get={K: Scope.OWN, C: Scope.REGION, P: Scope.OWN, R: Scope.ORGANISATION}, post=RAISERS),
+    _e("api-signal-detail", "A signal", activity=VOICE, resource="signals", subject="signal",
+       get={K: Scope.OWN, C: Scope.REGION, P: Scope.OWN, R: Scope.ORGANISATION}),
+    _e("api-signal-triage", "Take a signal into triage", activity=VOICE, resource="signals", subject="signal", post=COORD),
+    _e("api-signal-merge", "Merge a duplicate signal", activity=VOICE, resource="signals", subject="signal", post=COORD),
+    _e("api-signal-route", "Route a signal to an owner", activity=VOICE, resource="signals", subject="signal", post=COORD),
+    _e("api-signal-start", "Work on a signal (owner)", activity=VOICE, resource="signals", subject="signal", post=OWNERS),
+    _e("api-signal-answer", "Answer a signal (owner)", activity=VOICE, resource="signals", subject="signal", post=OWNERS),
+    _e("api-signal-reopen", "Reopen an answered signal (who raised it)", activity=VOICE, resource="signals", subject="signal", post=OWN_KP),
+    _e("api-signal-close", "Close a signal", activity=VOICE, resource="signals", subject="signal", post=COORD),
+    _e("api-consultation-list", "Consultations (scoped); ask one", activity=VOICE, resource="consultations",
+       get={K: Scope.OWN, C: Scope.REGION, **ASKERS}, post=ASKERS),
+    _e("api-consultation-detail", "A consultation", activity=VOICE, resource="consultations", subject="consultation",
+       get={K: Scope.OWN, C: Scope.REGION, **ASKERS}),
+    _e("api-consultation-answers", "Give advice", activity=VOICE, resource="consultations", subject="consultation", post=OWN_KP),
+    _e("api-consultation-meeting", "Record the meeting", activity=VOICE, resource="consultations", subject="consultation", post=ASKERS),
+    _e("api-consultation-close", "Close for answers", activity=VOICE, resource="consultations", subject="consultation", post=ASKERS),
+    _e("api-consultation-outcome", "Share the outcome", activity=VOICE, resource="consultations", subject="consultation", post=ASKERS),
     _e("api-reach", "Reach figures (aggregates only)", resource="reach", get=AGGREGATES),
 )
 

@@ -141,6 +141,14 @@ ACTIVITIES: dict[str, ProcessingActivity] = {
             _("the records due"),
         ),
         _activity(
+            "voice",
+            _("Signals and advice"),
+            _("Bringing what key persons notice in their communities, and their advice, to policy, and the answers back."),
+            _("GDPR art. 6(1)(e): the municipality's task under the Wet inburgering 2021; art. 6(1)(b) for the key person."),
+            ("key_person",),
+            _("signals raised and advice given by key persons, the hours spent on advice; never named newcomers"),
+        ),
+        _activity(
             "account-management",
             _("Accounts and sign-in"),
             _("Letting the right people sign in, with the right roles, securely."),

@@ -399,13 +399,16 @@ def load_demo(*, today: dt.date | None = None) -> LoadResult:
         history = History(world)
         history.run()
         history.fix_timestamps()
+        from sleutelnet.demo import voice as voice_story
+
+        voice_counts = voice_story.play(world, history.demo_kp.user)
         # The history queued hundreds of e-mails (one per step, as the services always do). They
         # belong to the past: mark them as sent so the worker that `make run` starts does not mail
         # them all at once. Written directly with the ORM on purpose; this is not a domain step.
         OutboxMessage.objects.filter(id__gt=last_message, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=timezone.now()
         )
-        counts = history.counts()
+        counts = history.counts() | voice_counts
     return LoadResult(
         created=True, seconds=time.monotonic() - started, counts=counts, skipped=history.skipped
     )

@@ -40,6 +40,10 @@ COVERAGE: dict[str, dict[str, str]] = {
         "deployments.Assignment": EXPORTED,
         "deployments.ActivityReport": EXPORTED,
         "notifications.CalendarFeed": EXPORTED,
+        "voice.ConsultationAnswer": EXPORTED,
+        "voice.Consultation": EXPORTED,
+        "voice.AdvicePoint": "the asker's summary of all advice on a consultation, not the key person's own data "
+        "(the export names the consultations the key person answered)",
         "people.Newcomer": "the newcomers who must never be offered this key person: their data, not the key person's "
         "(the export says how many there are)",
     },
@@ -191,6 +195,16 @@ def key_person_export(kp: KeyPerson) -> dict[str, Any]:
         if user is None
         else {"username": user.username, "name": user.get_full_name(), "email": user.email, "last_login": _value(user.last_login), "date_joined": _value(user.date_joined)},
         "calendar_feed": None if feed is None else {"created_at": _value(feed.created_at), "stopped_at": _value(feed.revoked_at)},
+        "advice": [
+            {"consultation": a.consultation.title, "paragraph": a.paragraph, "text": a.text, "hours": _value(a.hours), "sent_at": _value(a.submitted_at)}
+            for a in kp.consultation_answers.select_related("consultation")
+        ],
+        "consultations_asked_by_name": [c.title for c in kp.consultations.all()],
+        "meetings_attended": [c.title for c in kp.meetings_attended.all()],
+        "signals_raised": [
+            _fields(s, ["uuid", "theme", "description", "community", "status", "created_at"])
+            for s in ([] if user is None else user.signals_raised.all())
+        ],
         "assignments": [
             {
                 "request": _request(a.request),

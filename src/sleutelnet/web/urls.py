@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("sleutelnet.notifications.urls")),
     path("", include("sleutelnet.privacy.urls")),
     path("", include("sleutelnet.accounts.urls")),
+    path("", include("sleutelnet.voice.urls")),
 ]

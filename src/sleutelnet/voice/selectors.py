@@ -1,0 +1,152 @@
+"""Scoped reads of signals and consultations, and the voice figures.
+
+Who sees a signal: the person who raised it (or one merged into it), the region's coordinators,
+its owner (the policy officer, or the owning organisation's requesters); answered signals the
+owner chose to publish are shown to the region's key persons on "You said, we did".
+Who sees a consultation: the region's coordinators and policy officers, who asked it, and the
+key persons it asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from sleutelnet.core.models import Role, User
+from sleutelnet.core.selectors import organisation_ids, region_ids
+from sleutelnet.voice.models import Adoption, Consultation, ConsultationStatus, Signal, SignalStatus
+
+
+def signals_for(user: User) -> QuerySet[Signal]:
+    coordinated = region_ids(user, Role.COORDINATOR)
+    scope = (
+        Q(region_id__in=coordinated)
+        | Q(raised_by=user)
+        | Q(duplicates__raised_by=user)
+        | Q(owner_user=user, region_id__in=region_ids(user, Role.POLICY_OFFICER))
+        | Q(owner_organisation_id__in=organisation_ids(user))
+    )
+    return Signal.objects.filter(scope).distinct()
+
+
+def raised_by(user: User) -> QuerySet[Signal]:
+    return Signal.objects.filter(Q(raised_by=user) | Q(duplicates__raised_by=user)).distinct()
+
+
+def owned_by(user: User) -> QuerySet[Signal]:
+    return Signal.objects.filter(
+        Q(owner_user=user, region_id__in=region_ids(user, Role.POLICY_OFFICER)) | Q(owner_organisation_id__in=organisation_ids(user)),
+        merged_into__isnull=True,
+    )
+
+
+def published_for(user: User) -> QuerySet[Signal]:
+    """'You said, we did': answered themes the owner chose to publish, in the user's regions."""
+    return Signal.objects.filter(
+        region_id__in=region_ids(user), published=True, merged_into__isnull=True,
+        status__in=(SignalStatus.ANSWERED, SignalStatus.CLOSED),
+    ).order_by("-answered_at")
+
+
+def consultations_for(user: User) -> QuerySet[Consultation]:
+    kp = getattr(user, "key_person", None)
+    scope = Q(region_id__in=region_ids(user, Role.COORDINATOR, Role.POLICY_OFFICER)) | Q(asked_by=user)
+    ids: set[int] = set()
+    if kp is not None:
+        from sleutelnet.voice.services import audience
+
+        for c in Consultation.objects.filter(region_id=kp.region_id).prefetch_related("languages", "roles", "key_persons"):
+            if audience(c).filter(pk=kp.pk).exists():
+                ids.add(c.pk)
+        scope |= Q(pk__in=ids)
+    return Consultation.objects.filter(scope).distinct()
+
+
+def consultations_managed_by(user: User) -> QuerySet[Consultation]:
+    """What the asker's pages show: own consultations, and the region's for coordinators and policy officers."""
+    return Consultation.objects.filter(
+        Q(region_id__in=region_ids(user, Role.COORDINATOR, Role.POLICY_OFFICER)) | Q(asked_by=user)
+    ).distinct()
+
+
+def asked_of(user: User) -> QuerySet[Consultation]:
+    """The consultations that ask this key person."""
+    kp = getattr(user, "key_person", None)
+    if kp is None:
+        return Consultation.objects.none()
+    return consultations_for(user).exclude(asked_by=user).filter(region_id=kp.region_id)
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VoiceFigures:
+    """Per period (and municipality): what the voice loop did."""
+
+    signals: int
+    by_domain: list[tuple[str, int]]
+    by_status: list[tuple[str, int]]
+    answered: int
+    median_days_to_answer: float | None
+    answered_in_time: int
+    answered_with_deadline: int
+    reopened: int
+    published: int
+    consultations: int
+    answers: int
+    advice_points: int
+    adopted: int
+    advice_hours: float
+
+    @property
+    def in_time_share(self) -> int | None:
+        return round(100 * self.answered_in_time / self.answered_with_deadline) if self.answered_with_deadline else None
+
+
+def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municipality_id: int | None = None) -> VoiceFigures:
+    """Signals raised and consultations asked in [start, end], counted once (merged duplicates
+    count with the signal they were merged into)."""
+    from sleutelnet.people.models import LifeDomain
+
+    signals = Signal.objects.filter(
+        region_id__in=region_id_set, merged_into__isnull=True, created_at__date__gte=start, created_at__date__lte=end
+    )
+    if municipality_id is not None:
+        signals = signals.filter(municipality_id=municipality_id)
+    rows = list(signals.values("pk", "status", "created_at", "first_answered_at", "deadline", "reopened", "published"))
+    days = [(r["first_answered_at"] - r["created_at"]).total_seconds() / 86400 for r in rows if r["first_answered_at"]]
+    with_deadline = [r for r in rows if r["first_answered_at"] and r["deadline"]]
+    in_time = [r for r in with_deadline if r["first_answered_at"].date() <= r["deadline"]]
+    by_domain = (
+        LifeDomain.objects.filter(pk__in=signals.values("life_domains"))
+        .annotate(n=Count("pk"))
+        .order_by("position")
+    )
+    domain_counts = [(str(d), signals.filter(life_domains=d).count()) for d in by_domain]
+    by_status = [(str(label), sum(1 for r in rows if r["status"] == value)) for value, label in SignalStatus.choices]
+    consultations = Consultation.objects.filter(region_id__in=region_id_set, created_at__date__gte=start, created_at__date__lte=end)
+    answers = consultations.aggregate(n=Count("answers__key_person", distinct=True))["n"] or 0
+    points = consultations.filter(status=ConsultationStatus.PUBLISHED).aggregate(
+        n=Count("advice_points"), adopted=Count("advice_points", filter=~Q(advice_points__adoption=Adoption.NOT_ADOPTED))
+    )
+    hours = consultations.aggregate(h=Sum("answers__hours"))["h"] or 0
+    return VoiceFigures(
+        signals=len(rows),
+        by_domain=domain_counts,
+        by_status=by_status,
+        answered=len(days),
+        median_days_to_answer=round(statistics.median(days), 1) if days else None,
+        answered_in_time=len(in_time),
+        answered_with_deadline=len(with_deadline),
+        reopened=sum(1 for r in rows if r["reopened"]),
+        published=sum(1 for r in rows if r["published"]),
+        consultations=consultations.count(),
+        answers=answers,
+        advice_points=points["n"] or 0,
+        adopted=points["adopted"] or 0,
+        advice_hours=float(hours),
+    )
