@@ -88,6 +88,7 @@ class VoiceFigures:
     """Per period (and municipality): what the voice loop did."""
 
     signals: int
+    by_theme: list[tuple[str, int]]
     by_domain: list[tuple[str, int]]
     by_status: list[tuple[str, int]]
     answered: int
@@ -128,6 +129,8 @@ def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municip
     )
     domain_counts = [(str(d), signals.filter(life_domains=d).count()) for d in by_domain]
     by_status = [(str(label), sum(1 for r in rows if r["status"] == value)) for value, label in SignalStatus.choices]
+    # a theme is a signal with the duplicates merged into it: how often was it raised?
+    themes = signals.annotate(n=Count("duplicates")).order_by("-n", "-created_at").values_list("theme", "n")[:10]
     consultations = Consultation.objects.filter(region_id__in=region_id_set, created_at__date__gte=start, created_at__date__lte=end)
     answers = consultations.aggregate(n=Count("answers__key_person", distinct=True))["n"] or 0
     points = consultations.filter(status=ConsultationStatus.PUBLISHED).aggregate(
@@ -136,6 +139,7 @@ def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municip
     hours = consultations.aggregate(h=Sum("answers__hours"))["h"] or 0
     return VoiceFigures(
         signals=len(rows),
+        by_theme=[(theme, n + 1) for theme, n in themes],
         by_domain=domain_counts,
         by_status=by_status,
         answered=len(days),
