@@ -98,7 +98,8 @@ def _log_people(actor: User | None, *users: User | None) -> None:
 
 
 def _locked_signal(signal: Signal) -> Signal:
-    return Signal.objects.select_for_update().select_related("raised_by", "owner_user").get(pk=signal.pk)
+    # of=("self",): PostgreSQL locks no row of the nullable side of an outer join (owner_user).
+    return Signal.objects.select_for_update(of=("self",)).select_related("raised_by", "owner_user").get(pk=signal.pk)
 
 
 # --- signals ------------------------------------------------------------------------------------
