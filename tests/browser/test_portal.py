@@ -49,7 +49,7 @@ SMALL_TARGETS = """() => {
   for (const el of document.querySelectorAll('button, input, select, textarea, summary, a.button, .site-nav a, .site-header a, .breadcrumb a')) {
     if (el.type === 'hidden' || el.offsetParent === null) continue;
     let target = el;
-    if (el.type === 'checkbox' || el.type === 'radio') target = el.closest('label') || el;
+    if (el.type === 'checkbox' || el.type === 'radio') target = el.closest('label') || (el.labels && el.labels[0]) || el;
     const box = boxOf(target);
     if (box.height < 43.5 || box.width < 43.5) small.push((el.name || el.id || el.textContent.trim()).slice(0, 40) + ' ' + Math.round(box.width) + 'x' + Math.round(box.height));
   }
@@ -228,7 +228,7 @@ def test_the_portal_on_a_phone(live_server, chromium, language):  # type: ignore
         phone.shot("hours")
 
         # 6. The other portal pages pass the same checks.
-        for path in ("/me/offers/", "/me/availability/", "/me/profile/", "/translations/"):
+        for path in ("/me/offers/", "/me/availability/", "/me/profile/", "/translations/", "/me/signals/", "/signals/new/", "/me/you-said-we-did/", "/me/consultations/"):
             phone.open(path)
         phone.shot("availability")
         assert not [p for p in phone.problems if "Content Security Policy" in p], phone.problems
