@@ -10,7 +10,7 @@ from rest_framework import serializers
 from sleutelnet.api import fields as f
 from sleutelnet.api.serializers import StrictSerializer, _optional_text, _text
 from sleutelnet.core.models import Municipality, Organisation, Role, User
-from sleutelnet.core.selectors import region_ids
+from sleutelnet.core.selectors import organisation_ids, region_ids
 from sleutelnet.people.models import KeyPerson, KeyPersonRole, LifeDomain
 from sleutelnet.voice.models import (
     Adoption,
@@ -57,7 +57,10 @@ class SignalSerializer(StrictSerializer):
     life_domains = f.ref_list(f.CodeField(LifeDomain), required=False, default=list)
     people_affected = f.StrictChoiceField(choices=PeopleAffected.choices)
     urgency = f.StrictChoiceField(choices=SignalUrgency.choices, required=False, default=SignalUrgency.NORMAL)
-    distressing = serializers.BooleanField(required=False, default=False)
+    distressing = serializers.BooleanField(
+        required=False, default=False, write_only=True,
+        help_text="It weighs on who raises it: the coordinator sees a call-me flag (nobody else does).",
+    )
     status = serializers.ChoiceField(choices=SignalStatus.choices, read_only=True)
     merged_into = serializers.SerializerMethodField(help_text="The signal this one was merged into, if any.")
     deadline = serializers.DateField(read_only=True, allow_null=True)
@@ -127,7 +130,7 @@ class ConsultationSerializer(StrictSerializer):
     roles = f.ref_list(f.CodeField(KeyPersonRole), required=False, default=list)
     key_persons = f.ref_list(f.UUIDRefField(_region_key_persons), required=False, default=list, help_text="Policy officers only.")
     organisation = f.UUIDRefField(
-        lambda user: Organisation.objects.filter(memberships__user=user, memberships__role=Role.REQUESTER),
+        lambda user: Organisation.objects.filter(id__in=organisation_ids(user)),
         required=False, allow_null=True, default=None, help_text="A partner organisation asks for itself (requesters).",
     )
     meeting_at = f.MomentField(required=False, allow_null=True, default=None)

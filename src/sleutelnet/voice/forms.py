@@ -65,6 +65,12 @@ class RouteForm(forms.Form):
     owner = forms.ChoiceField(label=_("Who answers?"))
     deadline = forms.DateField(label=_("Answer before"), widget=DateInput)
 
+    def clean_deadline(self) -> dt.date:
+        value = self.cleaned_data["deadline"]
+        if not 1900 <= value.year <= 2200:
+            raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
+        return value
+
     def __init__(self, *args: Any, officers: list[User], organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.people = {f"user:{u.uuid}": u for u in officers}
@@ -133,6 +139,18 @@ class ConsultationForm(SensitiveTextMixin, forms.Form):
         self.fields["roles"].queryset = current_terms(KeyPersonRole)  # type: ignore[attr-defined]
         self.fields["key_persons"].queryset = key_persons  # type: ignore[attr-defined]
 
+    def clean_meeting_at(self) -> dt.datetime | None:
+        value = self.cleaned_data.get("meeting_at")
+        if value is not None and not 1900 <= value.year <= 2200:
+            raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
+        return value
+
+    def clean_deadline(self) -> dt.date:
+        value = self.cleaned_data["deadline"]
+        if not 1900 <= value.year <= 2200:
+            raise forms.ValidationError(_("Give a date between the years 1900 and 2200."))
+        return value
+
     def to_data(self, organisation: Organisation | None = None) -> ConsultationData:
         d = self.cleaned_data
         return ConsultationData(
@@ -174,7 +192,9 @@ class ConsultationAnswerForm(SensitiveTextMixin, forms.Form):
 class MeetingForm(SensitiveTextMixin, forms.Form):
     sensitive_fields = ("minutes",)
 
-    attendees = forms.ModelMultipleChoiceField(label=_("Who came"), queryset=KeyPerson.objects.none(), widget=forms.CheckboxSelectMultiple, to_field_name="uuid")
+    attendees = forms.ModelMultipleChoiceField(
+        label=_("Who came"), queryset=KeyPerson.objects.none(), widget=forms.CheckboxSelectMultiple, to_field_name="uuid", required=False,
+    )
     minutes = forms.CharField(label=_("Minutes"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6}))
     hours = forms.DecimalField(label=_("How long (hours)"), min_value=0, max_value=12, decimal_places=1, localize=True, widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 

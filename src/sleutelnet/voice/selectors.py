@@ -22,10 +22,11 @@ from sleutelnet.voice.models import Adoption, Consultation, ConsultationStatus, 
 
 def signals_for(user: User) -> QuerySet[Signal]:
     coordinated = region_ids(user, Role.COORDINATOR)
+    mine = region_ids(user)  # as the credential allows (an API token: its organisation's region)
     scope = (
         Q(region_id__in=coordinated)
-        | Q(raised_by=user)
-        | Q(duplicates__raised_by=user)
+        | Q(raised_by=user, region_id__in=mine)
+        | Q(duplicates__raised_by=user, region_id__in=mine)
         | Q(owner_user=user, region_id__in=region_ids(user, Role.POLICY_OFFICER))
         | Q(owner_organisation_id__in=organisation_ids(user))
     )
@@ -33,7 +34,8 @@ def signals_for(user: User) -> QuerySet[Signal]:
 
 
 def raised_by(user: User) -> QuerySet[Signal]:
-    return Signal.objects.filter(Q(raised_by=user) | Q(duplicates__raised_by=user)).distinct()
+    mine = region_ids(user)
+    return Signal.objects.filter(Q(raised_by=user) | Q(duplicates__raised_by=user), region_id__in=mine).distinct()
 
 
 def owned_by(user: User) -> QuerySet[Signal]:
@@ -53,31 +55,38 @@ def published_for(user: User) -> QuerySet[Signal]:
 
 def consultations_for(user: User) -> QuerySet[Consultation]:
     kp = getattr(user, "key_person", None)
-    scope = Q(region_id__in=region_ids(user, Role.COORDINATOR, Role.POLICY_OFFICER)) | Q(asked_by=user)
-    ids: set[int] = set()
+    scope = Q(region_id__in=region_ids(user, Role.COORDINATOR, Role.POLICY_OFFICER)) | Q(asked_by=user, region_id__in=region_ids(user))
     if kp is not None:
-        from sleutelnet.voice.services import audience
-
-        for c in Consultation.objects.filter(region_id=kp.region_id).prefetch_related("languages", "roles", "key_persons"):
-            if audience(c).filter(pk=kp.pk).exists():
-                ids.add(c.pk)
-        scope |= Q(pk__in=ids)
+        scope |= Q(pk__in=_asking(kp))
     return Consultation.objects.filter(scope).distinct()
+
+
+def _asking(kp: object) -> set[int]:
+    """Consultations that ask this key person, that they answered, or whose meeting they attended."""
+    from sleutelnet.voice.services import audience
+
+    ids = set(
+        Consultation.objects.filter(Q(answers__key_person=kp) | Q(attendees=kp), region_id=kp.region_id).values_list("pk", flat=True)  # type: ignore[attr-defined]
+    )
+    for c in Consultation.objects.filter(region_id=kp.region_id).exclude(pk__in=ids):  # type: ignore[attr-defined]
+        if audience(c).filter(pk=kp.pk).exists():  # type: ignore[attr-defined]
+            ids.add(c.pk)
+    return ids
 
 
 def consultations_managed_by(user: User) -> QuerySet[Consultation]:
     """What the asker's pages show: own consultations, and the region's for coordinators and policy officers."""
     return Consultation.objects.filter(
-        Q(region_id__in=region_ids(user, Role.COORDINATOR, Role.POLICY_OFFICER)) | Q(asked_by=user)
+        Q(region_id__in=region_ids(user, Role.COORDINATOR, Role.POLICY_OFFICER)) | Q(asked_by=user, region_id__in=region_ids(user))
     ).distinct()
 
 
 def asked_of(user: User) -> QuerySet[Consultation]:
     """The consultations that ask this key person."""
     kp = getattr(user, "key_person", None)
-    if kp is None:
+    if kp is None or kp.region_id not in region_ids(user):
         return Consultation.objects.none()
-    return consultations_for(user).exclude(asked_by=user).filter(region_id=kp.region_id)
+    return Consultation.objects.filter(pk__in=_asking(kp))
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -120,8 +129,13 @@ def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municip
         signals = signals.filter(municipality_id=municipality_id)
     rows = list(signals.values("pk", "status", "created_at", "first_answered_at", "deadline", "reopened", "published"))
     days = [(r["first_answered_at"] - r["created_at"]).total_seconds() / 86400 for r in rows if r["first_answered_at"]]
-    with_deadline = [r for r in rows if r["first_answered_at"] and r["deadline"]]
-    in_time = [r for r in with_deadline if r["first_answered_at"].date() <= r["deadline"]]
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    # In time: the first answer on or before the deadline (local days). Signals past their
+    # deadline without an answer count as late.
+    with_deadline = [r for r in rows if r["deadline"] and (r["first_answered_at"] or r["deadline"] < today)]
+    in_time = [r for r in with_deadline if r["first_answered_at"] and timezone.localtime(r["first_answered_at"]).date() <= r["deadline"]]
     by_domain = (
         LifeDomain.objects.filter(pk__in=signals.values("life_domains"))
         .annotate(n=Count("pk"))
@@ -136,7 +150,9 @@ def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municip
     points = consultations.filter(status=ConsultationStatus.PUBLISHED).aggregate(
         n=Count("advice_points"), adopted=Count("advice_points", filter=~Q(advice_points__adoption=Adoption.NOT_ADOPTED))
     )
-    hours = consultations.aggregate(h=Sum("answers__hours"))["h"] or 0
+    hours = (consultations.aggregate(h=Sum("answers__hours"))["h"] or 0) + sum(
+        (c.meeting_hours or 0) * c.n for c in consultations.filter(meeting_hours__isnull=False).annotate(n=Count("attendees"))
+    )
     return VoiceFigures(
         signals=len(rows),
         by_theme=[(theme, n + 1) for theme, n in themes],
@@ -147,7 +163,7 @@ def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municip
         answered_in_time=len(in_time),
         answered_with_deadline=len(with_deadline),
         reopened=sum(1 for r in rows if r["reopened"]),
-        published=sum(1 for r in rows if r["published"]),
+        published=sum(1 for r in rows if r["published"] and r["status"] in (SignalStatus.ANSWERED, SignalStatus.CLOSED)),
         consultations=consultations.count(),
         answers=answers,
         advice_points=points["n"] or 0,

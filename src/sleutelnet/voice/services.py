@@ -176,16 +176,20 @@ def start_triage(*, actor: User, signal: Signal) -> Signal:
         raise InvalidTransition(_("Only a new signal can be taken into triage."))
     s.status = SignalStatus.TRIAGE
     s.save(update_fields=["status", "updated_at"])
+    s.duplicates.update(status=s.status)
     _event(s, actor, "triage")
-    _log_people(actor, s.raised_by)
-    _tell(s, [s.raised_by], "status")
+    _log_people(actor, *_raisers(s))
+    _tell(s, _raisers(s), "status")
     return s
 
 
 @transaction.atomic
 def merge_signal(*, actor: User, duplicate: Signal, into: Signal) -> Signal:
     """Merge a duplicate into the signal that carries the theme; its raiser follows that one."""
-    dup, main = _locked_signal(duplicate), _locked_signal(into)
+    # Lock in a fixed order, so two coordinators merging both ways at once cannot deadlock.
+    first, second = sorted((duplicate, into), key=lambda x: x.pk)
+    locked = {first.pk: _locked_signal(first), second.pk: _locked_signal(second)}
+    dup, main = locked[duplicate.pk], locked[into.pk]
     _coordinator_only(actor, dup)
     if dup.pk == main.pk or dup.region_id != main.region_id:
         raise DomainError(_("Choose another signal of the same region."), field="into")
@@ -195,9 +199,14 @@ def merge_signal(*, actor: User, duplicate: Signal, into: Signal) -> Signal:
         raise InvalidTransition(_("A closed signal cannot be merged."))
     if dup.duplicates.exists():
         raise InvalidTransition(_("Other signals were merged into this one. Merge the other way round."))
+    old_owners = _owners(dup)
     dup.merged_into = main
     dup.status = main.status
-    dup.save(update_fields=["merged_into", "status", "updated_at"])
+    # The duplicate follows the main signal: it has no owner or deadline of its own any more.
+    dup.owner_user, dup.owner_organisation, dup.deadline, dup.routed_at = None, None, None, None
+    dup.save(update_fields=["merged_into", "status", "owner_user", "owner_organisation", "deadline", "routed_at", "updated_at"])
+    if old_owners:
+        _tell(main, old_owners, "merged_owner", duplicate=dup)
     _event(dup, actor, "merged", main.theme)
     _event(main, actor, "merged_in", dup.theme)
     _log_people(actor, dup.raised_by)
@@ -246,6 +255,7 @@ def is_owner(user: User, signal: Signal) -> bool:
 def start_work(*, actor: User, signal: Signal) -> Signal:
     """The owner says they are working on it."""
     s = _locked_signal(signal)
+    _not_merged(s)
     if not is_owner(actor, s):
         raise NotAllowed(_("Only the owner of this signal can do this."))
     if s.status != SignalStatus.ROUTED:
@@ -262,6 +272,7 @@ def start_work(*, actor: User, signal: Signal) -> Signal:
 def answer_signal(*, actor: User, signal: Signal, answer: str, publish: bool = False) -> Signal:
     """The owner answers in plain language: what was or will be done, or why not."""
     s = _locked_signal(signal)
+    _not_merged(s)
     if not is_owner(actor, s):
         raise NotAllowed(_("Only the owner of this signal can answer it."))
     if s.status not in OPEN_FOR_OWNER:
@@ -273,7 +284,8 @@ def answer_signal(*, actor: User, signal: Signal, answer: str, publish: bool = F
     s.save(update_fields=["answer", "status", "answered_at", "first_answered_at", "answered_by", "published", "updated_at"])
     s.duplicates.update(status=s.status)
     _event(s, actor, "answered", s.answer)
-    _tell(s, [*_raisers(s), *_coordinators(s.region_id)], "answered")
+    _tell(s, _raisers(s), "answered")
+    _tell(s, _coordinators(s.region_id), "answered", for_coordinator=True)
     return s
 
 
@@ -281,6 +293,7 @@ def answer_signal(*, actor: User, signal: Signal, answer: str, publish: bool = F
 def reopen_signal(*, actor: User, signal: Signal, reason: str) -> Signal:
     """The person who raised it says the answer does not answer the signal: back to the owner."""
     s = _locked_signal(signal)
+    _not_merged(s)
     if actor.pk not in {u.pk for u in _raisers(s)}:
         raise NotAllowed(_("Only who raised this signal can say the answer does not fit."))
     if s.status != SignalStatus.ANSWERED:
@@ -291,7 +304,8 @@ def reopen_signal(*, actor: User, signal: Signal, reason: str) -> Signal:
     s.duplicates.update(status=s.status)
     _event(s, actor, "reopened", reason)
     _log_people(actor, actor)
-    _tell(s, [*_owners(s), *_coordinators(s.region_id)], "reopened", reason=reason)
+    _tell(s, _owners(s), "reopened", reason=reason)
+    _tell(s, _coordinators(s.region_id), "reopened", reason=reason, for_coordinator=True)
     return s
 
 
@@ -333,8 +347,11 @@ class ConsultationData:
 
 
 def may_ask(user: User, region_id: int, organisation: Organisation | None) -> bool:
+    """Through the user's memberships as their credential allows (an API token: its organisation only)."""
+    from sleutelnet.core.selectors import organisation_ids
+
     if organisation is not None:
-        return Membership.objects.filter(user=user, organisation=organisation, role=Role.REQUESTER, region_id=region_id).exists()
+        return organisation.id in organisation_ids(user) and organisation.region_id == region_id and _is(user, Role.REQUESTER, region_id)
     return _is(user, Role.POLICY_OFFICER, region_id)
 
 
@@ -450,8 +467,9 @@ def record_meeting(*, actor: User, consultation: Consultation, attendees: Sequen
         raise InvalidTransition(_("Only a sounding-board meeting has attendees and minutes."))
     if c.status == ConsultationStatus.PUBLISHED:
         raise InvalidTransition(_("The outcome was shared already."))
-    if any(kp.region_id != c.region_id for kp in attendees):
-        raise DomainError(_("Choose key persons of the region."), field="attendees")
+    invited = set(audience(c).values_list("pk", flat=True)) | set(c.answers.values_list("key_person_id", flat=True))
+    if any(kp.pk not in invited for kp in attendees):
+        raise DomainError(_("Choose key persons this meeting invited."), field="attendees")
     c.minutes = _text(minutes, "minutes", 20000, required=True)
     c.meeting_hours = _hours(hours, "meeting_hours")
     c.save(update_fields=["minutes", "meeting_hours", "updated_at"])

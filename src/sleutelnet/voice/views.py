@@ -153,7 +153,11 @@ def triage_signal(request: HttpRequest, uuid: UUID) -> HttpResponse:
             messages.success(request, _("Saved. Everyone concerned has been told."))
             return redirect("voice:triage_signal", uuid=signal.uuid)
     signal.refresh_from_db()
+    raiser = signal.raised_by
+    kp = getattr(raiser, "key_person", None)
     context = {
+        "raiser_name": kp.full_name if kp is not None else (raiser.get_full_name() or raiser.username),
+        "raiser_contact": (kp.email if kp is not None and kp.email else raiser.email),
         "signal": signal, "route": route, "merge": merge, "events": signal.events.select_related("actor"),
         "duplicates": signal.duplicates.all(), "status": 400 if action else 200,
     }
@@ -232,7 +236,7 @@ def consultation(request: HttpRequest, uuid: UUID) -> HttpResponse:
     is_asker = c.asked_by_id == request.user.pk
     # Names of advisers for the municipality's own staff; a partner organisation reads the advice without them.
     show_names = c.organisation_id is None and bool(region_ids(request.user, Role.POLICY_OFFICER, Role.COORDINATOR))  # type: ignore[arg-type]
-    pool = KeyPerson.objects.filter(region_id=c.region_id).order_by("full_name") if show_names else KeyPerson.objects.none()
+    pool = services.audience(c).order_by("full_name") if show_names else KeyPerson.objects.none()
     meeting = MeetingForm(key_persons=pool, prefix="meeting")
     outcome = OutcomeForm(prefix="outcome")
     action = request.POST.get("action", "") if request.method == "POST" else ""
