@@ -13,9 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sleutelnet.accounts import services
-from sleutelnet.accounts.middleware import SEEN_AT
+from sleutelnet.accounts.middleware import PIN_CHECKED_AT, SEEN_AT
 from sleutelnet.accounts.models import PinDevice, SignInLink
-from sleutelnet.accounts.views import PIN_CHECKED_AT
 from sleutelnet.core.models import Role
 from sleutelnet.deployments import services as deployments
 from sleutelnet.people import services as people_services

@@ -96,6 +96,7 @@ def test_the_signal_loop_with_a_merge_a_reopen_and_a_close(world):
     figures = voice_figures({world.region.id}, clock.today() - dt.timedelta(days=1), clock.today())
     assert (figures.signals, figures.by_theme, figures.reopened, figures.published) == (1, [("Schoolapp onduidelijk", 2)], 1, 1)
     assert figures.answered_in_time == figures.answered_with_deadline == 1 and figures.median_days_to_answer == 0.0
+    assert figures.by_domain == [("Education", 1)]  # the duplicate is counted with its main signal
     kinds = list(signal.events.values_list("kind", flat=True))
     assert kinds == ["raised", "triage", "merged_in", "routed", "in_progress", "answered", "reopened", "answered", "closed"]
 

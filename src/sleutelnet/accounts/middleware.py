@@ -16,6 +16,30 @@ from sleutelnet.core.selectors import roles_of
 
 SIGNED_IN_AT = "sn_signed_in_at"
 SEEN_AT = "sn_seen_at"
+#: Signed in by e-mail link and PIN on the own phone (a long session), and when the PIN was last typed.
+LONG_SESSION = "sn_phone_session"
+PIN_CHECKED_AT = "sn_pin_checked_at"
+
+
+def recheck_needed(request: HttpRequest) -> bool:
+    """In a long phone session, contact details of others need a PIN typed in the last few minutes."""
+    session = getattr(request, "session", None)
+    if session is None or not session.get(LONG_SESSION):
+        return False
+    return time.time() - float(session.get(PIN_CHECKED_AT) or 0) > settings.PIN_RECHECK_MINUTES * 60
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> HttpResponse:
+    """The interface language for this device, with the cookie settings Django's own switch uses."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+    )
+    return response
 
 
 def limits_for(user: object, phone_session: bool = False) -> tuple[int, int]:
@@ -45,7 +69,7 @@ class SessionLimitsMiddleware:
             session = request.session
             signed_in = session.get(SIGNED_IN_AT)
             seen = session.get(SEEN_AT, signed_in)
-            idle, absolute = limits_for(user, bool(session.get("sn_phone_session")))
+            idle, absolute = limits_for(user, bool(session.get(LONG_SESSION)))
             if signed_in is None or now - signed_in > absolute or (seen is not None and now - seen > idle):
                 logout(request)
                 messages.info(request, _("Your session has ended. Sign in again, please."))
@@ -76,12 +100,5 @@ class UserLanguageMiddleware:
         request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
         response = self.get_response(request)
         if cookie != language and getattr(user, "preferred_language", "") and settings.LANGUAGE_COOKIE_NAME not in response.cookies:
-            response.set_cookie(
-                settings.LANGUAGE_COOKIE_NAME,
-                language,
-                max_age=settings.LANGUAGE_COOKIE_AGE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-                secure=settings.LANGUAGE_COOKIE_SECURE,
-                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-            )
+            set_language_cookie(response, language)
         return response

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import io
+import time
 from typing import Any
 from urllib.parse import urlencode
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sleutelnet.accounts import services
 from sleutelnet.accounts.forms import ApiTokenForm, CodeForm, PasswordAgainForm, scope_label
+from sleutelnet.accounts.middleware import LONG_SESSION, PIN_CHECKED_AT, SEEN_AT, SIGNED_IN_AT
 from sleutelnet.accounts.models import ApiToken
 from sleutelnet.core.exceptions import DomainError, NotAllowed
 from sleutelnet.core.models import Organisation, Role, User
@@ -224,11 +227,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
 
 # --- the portal's sign-in: a one-time link by e-mail and a PIN -------------------------------
 
-#: Session keys: signed in by link and PIN on the own phone (a long session), and when the PIN was last typed.
-LONG_SESSION = "sn_phone_session"
-PIN_CHECKED_AT = "sn_pin_checked_at"
-
-
 def link_request(request: HttpRequest) -> HttpResponse:
     """Ask for a sign-in link. The answer is the same whether or not the address is known."""
     from sleutelnet.accounts.forms import LinkRequestForm
@@ -248,13 +246,7 @@ def link_use(request: HttpRequest, token: str) -> HttpResponse:
 
     Opening the page does not use the link up (mail scanners open links); sending the PIN does.
     """
-    import time
-
-    from django.contrib.auth import login
-    from django.http import Http404
-
     from sleutelnet.accounts.forms import NewPinForm, PinForm
-    from sleutelnet.accounts.middleware import SEEN_AT, SIGNED_IN_AT
 
     link = services.usable_link(token)
     if link is None:
@@ -286,8 +278,6 @@ def link_use(request: HttpRequest, token: str) -> HttpResponse:
 
 def recheck(request: HttpRequest) -> HttpResponse:
     """Type the PIN again before another person's contact details show (long phone sessions only)."""
-    import time
-
     from sleutelnet.accounts.forms import PinForm
 
     form = PinForm(request.POST or None)
@@ -301,13 +291,3 @@ def recheck(request: HttpRequest) -> HttpResponse:
             return redirect(_next(request))
         form.add_error("pin" if isinstance(refusal, DomainError) else None, str(getattr(refusal, "message", refusal)))
     return render(request, "accounts/recheck.html", {"form": form, "next": _next(request)}, status=400 if form.errors else 200)
-
-
-def recheck_needed(request: HttpRequest) -> bool:
-    """In a long phone session, contact details of others need a PIN typed in the last few minutes."""
-    import time
-
-    session = getattr(request, "session", None)
-    if session is None or not session.get(LONG_SESSION):
-        return False
-    return time.time() - float(session.get(PIN_CHECKED_AT) or 0) > settings.PIN_RECHECK_MINUTES * 60

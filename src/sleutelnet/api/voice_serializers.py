@@ -151,11 +151,11 @@ class ConsultationSerializer(StrictSerializer):
 
     def get_advice(self, obj: Consultation) -> list[dict[str, Any]]:
         user = self._viewer()
-        answers = obj.answers.select_related("key_person")
+        answers = list(obj.answers.all())  # prefetched with their key persons by the view
         asker_side = obj.asked_by_id == getattr(user, "pk", None) or bool(region_ids(user, Role.COORDINATOR, Role.POLICY_OFFICER) & {obj.region_id})
         if not asker_side:
             kp = getattr(user, "key_person", None)
-            answers = answers.filter(key_person=kp) if kp is not None else answers.none()
+            answers = [a for a in answers if kp is not None and a.key_person_id == kp.pk]
         names = asker_side and obj.organisation_id is None
         return [
             {"paragraph": a.paragraph, "text": a.text, "hours": float(a.hours), "keyPerson": a.key_person.full_name if names and a.key_person else None}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -17,7 +17,11 @@ from rest_framework.response import Response
 from sleutelnet.api import voice_serializers as vs
 from sleutelnet.api.serializers import EmptySerializer
 from sleutelnet.api.views import UUID_PARAM, ApiViewSet
+from sleutelnet.core.exceptions import DomainError
+from sleutelnet.core.models import Role
+from sleutelnet.core.selectors import region_ids
 from sleutelnet.voice import selectors, services
+from sleutelnet.voice.models import ConsultationAnswer
 
 _SIGNAL = {"parameters": [UUID_PARAM], "responses": {200: vs.SignalSerializer}}
 _CONSULTATION = {"parameters": [UUID_PARAM], "responses": {200: vs.ConsultationSerializer}}
@@ -93,13 +97,14 @@ class ConsultationViewSet(ApiViewSet):
     serializer_class = vs.ConsultationSerializer
 
     def get_queryset(self) -> QuerySet[Any]:
-        return selectors.consultations_for(self.request.user).prefetch_related("languages", "roles", "key_persons").order_by("-created_at")  # type: ignore[arg-type]
+        return (
+            selectors.consultations_for(self.request.user)  # type: ignore[arg-type]
+            .select_related("organisation")
+            .prefetch_related("languages", "roles", "key_persons", "advice_points", Prefetch("answers", queryset=ConsultationAnswer.objects.select_related("key_person")))
+            .order_by("-created_at")
+        )
 
     def create(self, request: HttpRequest) -> Response:
-        from sleutelnet.core.exceptions import DomainError
-        from sleutelnet.core.models import Role
-        from sleutelnet.core.selectors import region_ids
-
         body = self.validated(vs.ConsultationSerializer)
         data = body.consultation_data()  # type: ignore[attr-defined]
         if data.organisation is not None:

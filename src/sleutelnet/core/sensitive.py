@@ -120,3 +120,18 @@ def refuse_bsn(value: str, field: str) -> None:
             field=field,
             code="bsn",
         )
+
+
+def clean_text(value: str, field: str, max_length: int, *, required: bool = False) -> str:
+    """Services: free text stripped, within its length, required if so, and never holding a BSN."""
+    from django.utils.translation import gettext
+
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(gettext("This field is required."), field=field)
+    if len(value) > max_length:
+        raise DomainError(
+            gettext("Use at most %(max)d characters (now %(n)d).") % {"max": max_length, "n": len(value)}, field=field
+        )
+    refuse_bsn(value, field)
+    return value

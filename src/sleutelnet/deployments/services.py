@@ -135,15 +135,7 @@ def _own_key_person(user: User, assignment: Assignment) -> None:
 
 
 def _clean_text(value: str, field_name: str, *, max_length: int = MAX_TEXT, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field_name)
-    if len(value) > max_length:
-        raise DomainError(
-            _("Use at most %(max)d characters (now %(n)d).") % {"max": max_length, "n": len(value)}, field=field_name
-        )
-    sensitive.refuse_bsn(value, field_name)
-    return value
+    return sensitive.clean_text(value, field_name, max_length, required=required)
 
 
 def _locked(model: type, pk: int):  # type: ignore[no-untyped-def]

@@ -89,13 +89,7 @@ def _coordinator(actor: User, region: Region) -> None:
 
 
 def _text(value: str, name: str, max_length: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=name)
-    if len(value) > max_length:
-        raise DomainError(_("Use at most %(max)d characters.") % {"max": max_length}, field=name)
-    sensitive.refuse_bsn(value, name)
-    return value
+    return sensitive.clean_text(value, name, max_length, required=required)
 
 
 def _validate_key_person(data: KeyPersonData, region: Region) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from sleutelnet.accounts.middleware import set_language_cookie
 from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import Municipality, Region, Role
 from sleutelnet.core.selectors import municipalities_for, region_ids, regions_for
@@ -307,18 +307,6 @@ def newcomer_edit(request: HttpRequest, uuid: UUID) -> HttpResponse:
 # --- the key person's own profile -----------------------------------------------------------
 
 
-def _language_cookie(response: HttpResponse, language: str) -> HttpResponse:
-    response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME,
-        language,
-        max_age=settings.LANGUAGE_COOKIE_AGE,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-        secure=settings.LANGUAGE_COOKIE_SECURE,
-        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-    )
-    return response
-
-
 def profile(request: HttpRequest) -> HttpResponse:
     """A key person keeps their contact details, website language and what they offer up to date."""
     own = own_key_person(request)
@@ -340,7 +328,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             else:
                 translation.activate(saved.ui_language)
                 messages.success(request, _("Your profile was saved."))
-                return _language_cookie(redirect("people:profile"), saved.ui_language)
+                return set_language_cookie(redirect("people:profile"), saved.ui_language)
     else:
         form = ProfileForm(initial=ProfileForm.initial_for(kp), key_person=kp)
     return render(request, "people/profile.html", {"form": form, "kp": kp}, status=400 if form.errors else 200)

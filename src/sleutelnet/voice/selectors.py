@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from sleutelnet.core.models import Role, User
 from sleutelnet.core.selectors import organisation_ids, region_ids
+from sleutelnet.people.models import KeyPerson, LifeDomain
 from sleutelnet.voice.models import Adoption, Consultation, ConsultationStatus, Signal, SignalStatus
 
 
@@ -61,17 +62,19 @@ def consultations_for(user: User) -> QuerySet[Consultation]:
     return Consultation.objects.filter(scope).distinct()
 
 
-def _asking(kp: object) -> set[int]:
-    """Consultations that ask this key person, that they answered, or whose meeting they attended."""
-    from sleutelnet.voice.services import audience
+def _asking(kp: KeyPerson) -> QuerySet[Consultation]:
+    """Consultations that ask this key person (by name, language or role, while active: the
+    inverse of services.audience), that they answered, or whose meeting they attended."""
+    from sleutelnet.people.models import KeyPersonStatus
 
-    ids = set(
-        Consultation.objects.filter(Q(answers__key_person=kp) | Q(attendees=kp), region_id=kp.region_id).values_list("pk", flat=True)  # type: ignore[attr-defined]
-    )
-    for c in Consultation.objects.filter(region_id=kp.region_id).exclude(pk__in=ids):  # type: ignore[attr-defined]
-        if audience(c).filter(pk=kp.pk).exists():  # type: ignore[attr-defined]
-            ids.add(c.pk)
-    return ids
+    wanted = Q(answers__key_person=kp) | Q(attendees=kp)
+    if kp.status == KeyPersonStatus.ACTIVE:
+        wanted |= (
+            Q(key_persons=kp)
+            | Q(languages__in=kp.languages.values("language_id"))
+            | Q(roles__in=kp.roles.values("pk"))
+        )
+    return Consultation.objects.filter(wanted, region_id=kp.region_id).values("pk")
 
 
 def consultations_managed_by(user: User) -> QuerySet[Consultation]:
@@ -120,8 +123,6 @@ class VoiceFigures:
 def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municipality_id: int | None = None) -> VoiceFigures:
     """Signals raised and consultations asked in [start, end], counted once (merged duplicates
     count with the signal they were merged into)."""
-    from sleutelnet.people.models import LifeDomain
-
     signals = Signal.objects.filter(
         region_id__in=region_id_set, merged_into__isnull=True, created_at__date__gte=start, created_at__date__lte=end
     )
@@ -136,12 +137,11 @@ def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municip
     # deadline without an answer count as late.
     with_deadline = [r for r in rows if r["deadline"] and (r["first_answered_at"] or r["deadline"] < today)]
     in_time = [r for r in with_deadline if r["first_answered_at"] and timezone.localtime(r["first_answered_at"]).date() <= r["deadline"]]
-    by_domain = (
-        LifeDomain.objects.filter(pk__in=signals.values("life_domains"))
-        .annotate(n=Count("pk"))
-        .order_by("position")
+    per_domain = dict(
+        signals.filter(life_domains__isnull=False).order_by().values("life_domains")
+        .annotate(n=Count("pk", distinct=True)).values_list("life_domains", "n")
     )
-    domain_counts = [(str(d), signals.filter(life_domains=d).count()) for d in by_domain]
+    domain_counts = [(str(d), per_domain[d.pk]) for d in LifeDomain.objects.filter(pk__in=per_domain).order_by("position")]
     by_status = [(str(label), sum(1 for r in rows if r["status"] == value)) for value, label in SignalStatus.choices]
     # a theme is a signal with the duplicates merged into it: how often was it raised?
     themes = signals.annotate(n=Count("duplicates")).order_by("-n", "-created_at").values_list("theme", "n")[:10]

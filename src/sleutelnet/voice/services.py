@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from sleutelnet.core import clock, processing, sensitive
 from sleutelnet.core.exceptions import DomainError, InvalidTransition, NotAllowed
 from sleutelnet.core.models import Membership, Municipality, Organisation, Role, User
-from sleutelnet.core.selectors import region_ids
+from sleutelnet.core.selectors import has_role
 from sleutelnet.notifications.services import queue_mail
 from sleutelnet.people.models import KeyPerson, KeyPersonRole, KeyPersonStatus, Language, LifeDomain
 from sleutelnet.voice.models import (
@@ -41,20 +41,6 @@ from sleutelnet.voice.models import (
 )
 
 ACTIVITY = "voice"
-
-
-def _text(value: str, field_name: str, max_length: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise DomainError(_("This field is required."), field=field_name)
-    if len(value) > max_length:
-        raise DomainError(_("Use at most %(max)d characters (now %(n)d).") % {"max": max_length, "n": len(value)}, field=field_name)
-    sensitive.refuse_bsn(value, field_name)
-    return value
-
-
-def _is(user: User, role: str, region_id: int) -> bool:
-    return region_id in region_ids(user, role)
 
 
 def _people(users: Sequence[User | None]) -> list[tuple[str, str]]:
@@ -121,7 +107,7 @@ class SignalData:
 
 
 def may_raise_signals(user: User, region_id: int) -> bool:
-    return _is(user, Role.KEY_PERSON, region_id) or _is(user, Role.COORDINATOR, region_id)
+    return has_role(user, Role.KEY_PERSON, region_id) or has_role(user, Role.COORDINATOR, region_id)
 
 
 @transaction.atomic
@@ -130,9 +116,9 @@ def raise_signal(*, actor: User, data: SignalData) -> Signal:
     region_id = data.municipality.region_id
     if not may_raise_signals(actor, region_id):
         raise NotAllowed(_("Only key persons and coordinators of the region can raise a signal."))
-    theme = _text(data.theme, "theme", 200, required=True)
-    description = _text(data.description, "description", 4000, required=True)
-    community = _text(data.community, "community", 200, required=True)
+    theme = sensitive.clean_text(data.theme, "theme", 200, required=True)
+    description = sensitive.clean_text(data.description, "description", 4000, required=True)
+    community = sensitive.clean_text(data.community, "community", 200, required=True)
     if data.people_affected not in PeopleAffected.values:
         raise DomainError(_("Choose roughly how many people from the list."), field="people_affected")
     if data.urgency not in SignalUrgency.values:
@@ -157,7 +143,7 @@ def raise_signal(*, actor: User, data: SignalData) -> Signal:
 
 
 def _coordinator_only(actor: User, signal: Signal) -> None:
-    if not _is(actor, Role.COORDINATOR, signal.region_id):
+    if not has_role(actor, Role.COORDINATOR, signal.region_id):
         raise NotAllowed(_("Only a coordinator of the region can do this."))
 
 
@@ -226,7 +212,7 @@ def route_signal(
         raise InvalidTransition(_("This signal has been answered already."))
     if (owner_user is None) == (owner_organisation is None):
         raise DomainError(_("Choose one owner: a policy officer or an organisation."), field="owner")
-    if owner_user is not None and not _is(owner_user, Role.POLICY_OFFICER, s.region_id):
+    if owner_user is not None and not has_role(owner_user, Role.POLICY_OFFICER, s.region_id):
         raise DomainError(_("Choose a policy officer of the region."), field="owner")
     if owner_organisation is not None and owner_organisation.region_id != s.region_id:
         raise DomainError(_("Choose an organisation of the region."), field="owner")
@@ -277,7 +263,7 @@ def answer_signal(*, actor: User, signal: Signal, answer: str, publish: bool = F
         raise NotAllowed(_("Only the owner of this signal can answer it."))
     if s.status not in OPEN_FOR_OWNER:
         raise InvalidTransition(_("This signal is not waiting for an answer."))
-    s.answer = _text(answer, "answer", 4000, required=True)
+    s.answer = sensitive.clean_text(answer, "answer", 4000, required=True)
     now = clock.now()
     s.status, s.answered_at, s.answered_by, s.published = SignalStatus.ANSWERED, now, actor, bool(publish)
     s.first_answered_at = s.first_answered_at or now
@@ -298,7 +284,7 @@ def reopen_signal(*, actor: User, signal: Signal, reason: str) -> Signal:
         raise NotAllowed(_("Only who raised this signal can say the answer does not fit."))
     if s.status != SignalStatus.ANSWERED:
         raise InvalidTransition(_("Only an answered signal can be reopened."))
-    reason = _text(reason, "reason", 2000, required=True)
+    reason = sensitive.clean_text(reason, "reason", 2000, required=True)
     s.status, s.reopened = SignalStatus.IN_PROGRESS, s.reopened + 1
     s.save(update_fields=["status", "reopened", "updated_at"])
     s.duplicates.update(status=s.status)
@@ -351,8 +337,8 @@ def may_ask(user: User, region_id: int, organisation: Organisation | None) -> bo
     from sleutelnet.core.selectors import organisation_ids
 
     if organisation is not None:
-        return organisation.id in organisation_ids(user) and organisation.region_id == region_id and _is(user, Role.REQUESTER, region_id)
-    return _is(user, Role.POLICY_OFFICER, region_id)
+        return organisation.id in organisation_ids(user) and organisation.region_id == region_id and has_role(user, Role.REQUESTER, region_id)
+    return has_role(user, Role.POLICY_OFFICER, region_id)
 
 
 def audience(c: Consultation) -> QuerySet[KeyPerson]:
@@ -372,9 +358,9 @@ def ask_consultation(*, actor: User, region_id: int, data: ConsultationData) -> 
     """A policy officer (or a partner organisation) asks key persons for advice; those asked are told."""
     if not may_ask(actor, region_id, data.organisation):
         raise NotAllowed(_("Only policy officers and partner organisations of the region can ask for advice."))
-    title = _text(data.title, "title", 200, required=True)
-    question = _text(data.question, "question", 4000, required=True)
-    draft = _text(data.draft_text, "draft_text", 20000)
+    title = sensitive.clean_text(data.title, "title", 200, required=True)
+    question = sensitive.clean_text(data.question, "question", 4000, required=True)
+    draft = sensitive.clean_text(data.draft_text, "draft_text", 20000)
     if data.kind not in ConsultationKind.values:
         raise DomainError(_("Choose a kind from the list."), field="kind")
     if data.deadline < clock.today():
@@ -397,7 +383,7 @@ def ask_consultation(*, actor: User, region_id: int, data: ConsultationData) -> 
         draft_text=draft,
         deadline=data.deadline,
         meeting_at=data.meeting_at,
-        meeting_place=_text(data.meeting_place, "meeting_place", 200),
+        meeting_place=sensitive.clean_text(data.meeting_place, "meeting_place", 200),
     )
     c.languages.set(data.languages)
     c.roles.set(data.roles)
@@ -433,7 +419,7 @@ def answer_consultation(
     paragraphs = len(c.paragraphs())
     rows = []
     for paragraph, text in answers:
-        text = _text(text, "text", 4000)
+        text = sensitive.clean_text(text, "text", 4000)
         if not text:
             continue
         if paragraph is not None and not 0 <= paragraph < paragraphs:
@@ -470,7 +456,7 @@ def record_meeting(*, actor: User, consultation: Consultation, attendees: Sequen
     invited = set(audience(c).values_list("pk", flat=True)) | set(c.answers.values_list("key_person_id", flat=True))
     if any(kp.pk not in invited for kp in attendees):
         raise DomainError(_("Choose key persons this meeting invited."), field="attendees")
-    c.minutes = _text(minutes, "minutes", 20000, required=True)
+    c.minutes = sensitive.clean_text(minutes, "minutes", 20000, required=True)
     c.meeting_hours = _hours(hours, "meeting_hours")
     c.save(update_fields=["minutes", "meeting_hours", "updated_at"])
     c.attendees.set(attendees)
@@ -495,19 +481,19 @@ def publish_outcome(
     _asker_only(actor, c)
     if c.status == ConsultationStatus.PUBLISHED:
         raise InvalidTransition(_("The outcome was shared already."))
-    summary = _text(summary, "summary", 8000, required=True)
+    summary = sensitive.clean_text(summary, "summary", 8000, required=True)
     if not points:
         raise DomainError(_("Give at least one advice point and what you did with it."), field="points")
     rows = []
     for point in points:
-        text = _text(point.text, "points", 1000, required=True)
+        text = sensitive.clean_text(point.text, "points", 1000, required=True)
         if point.adoption not in Adoption.values:
             raise DomainError(_("Choose per advice point whether it was adopted."), field="points")
-        change = _text(point.change, "points", 2000)
+        change = sensitive.clean_text(point.change, "points", 2000)
         if point.adoption != Adoption.ADOPTED and not change:
             raise DomainError(_("Say what changed, or why not, for each point that was not adopted in full."), field="points")
         rows.append(AdvicePoint(consultation=c, text=text, adoption=point.adoption, change=change))
-    c.summary, c.revised_text = summary, _text(revised_text, "revised_text", 20000)
+    c.summary, c.revised_text = summary, sensitive.clean_text(revised_text, "revised_text", 20000)
     c.status, c.published_at = ConsultationStatus.PUBLISHED, clock.now()
     c.save(update_fields=["summary", "revised_text", "status", "published_at", "updated_at"])
     c.advice_points.all().delete()

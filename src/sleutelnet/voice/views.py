@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -104,12 +105,16 @@ def _coordinated(request: HttpRequest) -> Any:
 def triage(request: HttpRequest) -> HttpResponse:
     """All signals of the region, the ones that need the coordinator first."""
     status = request.GET.get("status", "")
-    items = _coordinated(request).filter(merged_into__isnull=True).select_related("municipality", "owner_user", "owner_organisation")
+    items = _coordinated(request).filter(merged_into__isnull=True).select_related("municipality")
     if status in SignalStatus.values:
         items = items.filter(status=status)
-    order = {SignalStatus.NEW: 0, SignalStatus.TRIAGE: 1, SignalStatus.ANSWERED: 2}
-    rows = sorted(items, key=lambda s: (order.get(s.status, 3), -s.created_at.timestamp()))  # type: ignore[call-overload]
-    return render(request, "voice/triage.html", {"page": paginate(request, rows), "status": status, "statuses": SignalStatus.choices})
+    # what waits for the coordinator first: new, in triage, answered (to close); then the rest
+    waiting = Case(
+        When(status=SignalStatus.NEW, then=0), When(status=SignalStatus.TRIAGE, then=1), When(status=SignalStatus.ANSWERED, then=2),
+        default=3,
+    )
+    items = items.order_by(waiting, "-created_at")
+    return render(request, "voice/triage.html", {"page": paginate(request, items), "status": status, "statuses": SignalStatus.choices})
 
 
 def _route_form(request: HttpRequest, signal: Signal, data: Any = None) -> RouteForm:
@@ -159,7 +164,7 @@ def triage_signal(request: HttpRequest, uuid: UUID) -> HttpResponse:
         "raiser_name": kp.full_name if kp is not None else (raiser.get_full_name() or raiser.username),
         "raiser_contact": (kp.email if kp is not None and kp.email else raiser.email),
         "signal": signal, "route": route, "merge": merge, "events": signal.events.select_related("actor"),
-        "duplicates": signal.duplicates.all(), "status": 400 if action else 200,
+        "duplicates": signal.duplicates.all(),
     }
     return render(request, "voice/triage_signal.html", context, status=400 if action else 200)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 
 from sleutelnet.accounts.languages import allowed_languages
+from sleutelnet.accounts.middleware import recheck_needed
 from sleutelnet.core.selectors import primary_role, roles_of
 
 
@@ -13,8 +14,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     languages = allowed_languages(user)
     if user is None or not user.is_authenticated:
         return {"roles": set(), "primary_role": None, "site_language_codes": languages, "portal_only": True}
-    from sleutelnet.accounts.views import recheck_needed
-
     roles = roles_of(user)
     return {
         "roles": roles,

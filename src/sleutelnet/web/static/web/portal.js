@@ -97,7 +97,7 @@
       if (response.ok && response.redirected) {
         localStorage.removeItem(key);
         status(texts.sent, "success");
-        if (draft.done) { window.setTimeout(function () { window.location.assign(response.url); }, 1200); }
+        window.setTimeout(function () { window.location.assign(response.url); }, 1200);
         return true;
       }
       draft.pending = false;
@@ -128,17 +128,16 @@
     var draft = load(key);
     if (draft) { restore(form, draft); }
     form.addEventListener("input", function () {
-      store(key, { action: form.getAttribute("action"), fields: fields(form), pending: false, done: true });
+      store(key, { action: form.getAttribute("action"), fields: fields(form), pending: false });
     });
     form.addEventListener("submit", function (event) {
-      var current = { action: form.getAttribute("action"), fields: fields(form), pending: true, done: true };
+      var current = { action: form.getAttribute("action"), fields: fields(form), pending: true };
       store(key, current);
+      event.preventDefault();
       if (navigator.onLine === false) {
-        event.preventDefault();
         status(texts.saved, "warning");
         return;
       }
-      event.preventDefault();
       send(key, current).then(function (ok) {
         if (!ok && navigator.onLine !== false) {
           // The server answered with the form and its errors: show it the normal way.
