@@ -242,4 +242,6 @@ def url_for(name: str, pattern: URLPattern, record: Any) -> str:
         kwargs["uuid"] = record.uuid
     if "token" in keys:
         kwargs["token"] = "x" * 43  # no feed has this secret
+    if "table" in keys:
+        kwargs["table"], kwargs["fmt"] = "reach", "csv"  # a figures export
     return reverse(name, kwargs=kwargs)

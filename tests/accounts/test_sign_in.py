@@ -148,7 +148,7 @@ def test_a_password_only_session_gets_no_page_with_data(world):
 
     client = browser()
     password_only_login(client, world.coordinator)
-    for name in ("deployments:coordinator_queue", "people:newcomer_list", "people:key_person_list", "reporting:reach", "privacy:log"):
+    for name in ("deployments:coordinator_queue", "people:newcomer_list", "people:key_person_list", "reporting:policy_dashboard", "privacy:log"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith("/login/verify/"), name
     # every entry of the matrix that needs more than the password says so

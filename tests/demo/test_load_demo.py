@@ -263,3 +263,26 @@ def test_the_demo_holds_signals_in_every_state_and_consultations_to_the_outcome(
     assert Consultation.objects.filter(kind="meeting", minutes__gt="").exists()
     published = Consultation.objects.get(status=ConsultationStatus.PUBLISHED)
     assert published.answers.exists() and published.advice_points.count() == 3
+
+
+def test_the_demo_region_has_figures(demo: Loaded, db: None, client) -> None:  # type: ignore[no-untyped-def]
+    """The dashboards work on the demo region: the rollups hold what the approved reports hold."""
+    from sleutelnet.reporting import selectors
+    from sleutelnet.reporting.periods import Period
+    from tests.auth import login
+
+    region = Region.objects.get(name=data.REGION_NAME)
+    approved = ActivityReport.objects.filter(assignment__status=AssignmentStatus.APPROVED)
+    first = approved.order_by("date").values_list("date", flat=True).first()
+    year_figures = [
+        selectors.figures(selectors.Scope(regions=[region.id]), Period("year", dt.date(y, 1, 1))).current
+        for y in range(first.year, timezone.localdate().year + 1)
+    ]
+    assert sum(f.totals.count for f in year_figures) == approved.count()
+    assert sum(f.totals.participants for f in year_figures) == approved.aggregate(p=Sum("participants"))["p"]
+    assert sum(f.received for f in year_figures) == Request.objects.filter(region=region).count()
+    login(client, User.objects.get(username="beleid"))
+    html = client.get("/policy/figures/").content.decode()
+    assert html.count("data:image/svg+xml;base64,") >= 10
+    login(client, User.objects.get(username="coordinator"))
+    assert client.get("/coordinator/today/").status_code == 200

@@ -245,3 +245,20 @@ def test_old_sign_in_attempts_are_deleted(world):
     _items, done = privacy.run_retention()
     assert done["login_attempts"] == 1
     assert list(AccessAttempt.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_what_is_due_in_some_regions_is_what_is_due_there(world, other_world):
+    """The retention page asks for its officer's regions only: the same items, and no query per
+    other region or per kind (the query ceiling walk counts the page)."""
+    officer = f.member(Role.PRIVACY_OFFICER, world.region)
+    closed_request(world, dt.timedelta(days=400))
+    closed_request(other_world, dt.timedelta(days=400))
+    privacy.set_retention(actor=officer, region=world.region, kind="request", months=12)
+
+    def shown(items):  # type: ignore[no-untyped-def]
+        return [(d.kind, d.region.id if d.region else None, d.cutoff, d.ids, d.count) for d in items]
+
+    everything = privacy.due()
+    assert shown(privacy.due(regions=[world.region])) == shown([d for d in everything if d.region == world.region])
+    assert privacy.retention_periods([world.region, other_world.region])[(world.region.id, "request")] == 12
+    assert privacy.retention_periods([other_world.region])[(other_world.region.id, "request")] == privacy.RETENTION["request"].default

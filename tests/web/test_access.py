@@ -25,7 +25,8 @@ PAGES = [
     ("new newcomer", "/coordinator/newcomers/new/", {"coordinator"}),
     ("newcomer", "/coordinator/newcomers/{newcomer}/", {"coordinator"}),
     ("edit newcomer", "/coordinator/newcomers/{newcomer}/edit/", {"coordinator"}),
-    ("coordinator reach", "/coordinator/reach/", {"coordinator", "policy_officer"}),
+    ("coordinator figures", "/coordinator/figures/", {"coordinator"}),
+    ("coordinator today", "/coordinator/today/", {"coordinator"}),
     ("my requests", "/requests/", {"requester"}),
     ("new request", "/requests/new/", {"requester"}),
     ("request", "/requests/{open_request}/", {"requester"}),
@@ -34,7 +35,7 @@ PAGES = [
     ("agenda", "/me/agenda/", {"key_person"}),
     ("report", "/me/assignments/{past_accepted}/report/", {"key_person"}),
     ("profile", "/me/profile/", {"key_person"}),
-    ("reach", "/policy/reach/", {"coordinator", "policy_officer"}),
+    ("policy figures", "/policy/figures/", {"policy_officer"}),
 ]
 
 
@@ -92,7 +93,7 @@ def test_page_access_by_role(client, scene, name, template, allowed):
         ("coordinator", "/coordinator/"),
         ("requester", "/requests/"),
         ("key_person", "/me/"),
-        ("policy_officer", "/policy/reach/"),
+        ("policy_officer", "/policy/figures/"),
     ],
 )
 def test_home_sends_each_role_to_its_start_page(client, scene, role, target):

@@ -68,26 +68,36 @@ class HoursSummary:
 
 
 def hours_summary(key_person_id: int, region_id: int, today: dt.date) -> HoursSummary:
-    """Hours from the key person's reports this month and this year; the allowance counts approved hours."""
+    """Hours from the key person's reports this month and this year; the allowance counts approved hours.
+
+    Each source (reports, written advice, meetings) is summed in one query with a filtered sum
+    per month/year and state: the portal and the hours page show it, a query per figure adds up.
+    """
     from sleutelnet.deployments.models import ActivityReport, AssignmentStatus
 
-    reports = ActivityReport.objects.filter(assignment__key_person_id=key_person_id, date__year=today.year)
     rate = rate_on(today, region_id)
     limits, current = limits_on(today, region_id)
 
+    this_month = Q(date__month=today.month)
+    approved, waiting = Q(assignment__status=AssignmentStatus.APPROVED), Q(assignment__status=AssignmentStatus.REPORTED)
+    sums = ActivityReport.objects.filter(assignment__key_person_id=key_person_id, date__year=today.year).aggregate(
+        month_approved=Sum("hours", filter=this_month & approved),
+        month_waiting=Sum("hours", filter=this_month & waiting),
+        year_approved=Sum("hours", filter=approved),
+        year_waiting=Sum("hours", filter=waiting),
+    )
     advice = _advice_hours(key_person_id, today)
 
-    def period(qs, limit: Decimal | None, month: bool) -> Period:  # type: ignore[no-untyped-def]
-        approved = qs.filter(assignment__status=AssignmentStatus.APPROVED).aggregate(h=Sum("hours"))["h"] or Decimal("0")
-        waiting = qs.filter(assignment__status=AssignmentStatus.REPORTED).aggregate(h=Sum("hours"))["h"] or Decimal("0")
-        done, pending = advice["month" if month else "year"]
-        approved, waiting = approved + done, waiting + pending
-        allowance = (approved * rate).quantize(Decimal("0.01")) if rate is not None else None
-        return Period(approved, waiting, allowance, limit)
+    def period(name: str, limit: Decimal | None) -> Period:
+        done, pending = advice[name]
+        approved_hours = (sums[f"{name}_approved"] or Decimal("0")) + done
+        waiting_hours = (sums[f"{name}_waiting"] or Decimal("0")) + pending
+        allowance = (approved_hours * rate).quantize(Decimal("0.01")) if rate is not None else None
+        return Period(approved_hours, waiting_hours, allowance, limit)
 
     return HoursSummary(
-        month=period(reports.filter(date__month=today.month), limits.per_month if limits else None, True),
-        year=period(reports, limits.per_year if limits else None, False),
+        month=period("month", limits.per_month if limits else None),
+        year=period("year", limits.per_year if limits else None),
         rate=rate,
         limits=limits,
         limits_current=current,
@@ -99,19 +109,26 @@ def _advice_hours(key_person_id: int, today: dt.date) -> dict[str, tuple[Decimal
     as done once the asker shared the outcome, as waiting before; by the day the advice was given."""
     from sleutelnet.voice.models import Consultation, ConsultationAnswer, ConsultationStatus
 
-    out: dict[str, tuple[Decimal, Decimal]] = {}
-    for name, month in (("month", True), ("year", False)):
-        answers = ConsultationAnswer.objects.filter(key_person_id=key_person_id, submitted_at__year=today.year)
-        meetings = Consultation.objects.filter(attendees__id=key_person_id, meeting_at__year=today.year, meeting_hours__isnull=False)
-        if month:
-            answers = answers.filter(submitted_at__month=today.month)
-            meetings = meetings.filter(meeting_at__month=today.month)
-        published = ConsultationStatus.PUBLISHED
-        done = (answers.filter(consultation__status=published).aggregate(h=Sum("hours"))["h"] or Decimal("0")) + (
-            meetings.filter(status=published).aggregate(h=Sum("meeting_hours"))["h"] or Decimal("0")
+    published = ConsultationStatus.PUBLISHED
+    answered = Q(consultation__status=published)
+    answers = ConsultationAnswer.objects.filter(key_person_id=key_person_id, submitted_at__year=today.year).aggregate(
+        month_done=Sum("hours", filter=Q(submitted_at__month=today.month) & answered),
+        month_pending=Sum("hours", filter=Q(submitted_at__month=today.month) & ~answered),
+        year_done=Sum("hours", filter=answered),
+        year_pending=Sum("hours", filter=~answered),
+    )
+    shared = Q(status=published)
+    meetings = Consultation.objects.filter(attendees__id=key_person_id, meeting_at__year=today.year, meeting_hours__isnull=False).aggregate(
+        month_done=Sum("meeting_hours", filter=Q(meeting_at__month=today.month) & shared),
+        month_pending=Sum("meeting_hours", filter=Q(meeting_at__month=today.month) & ~shared),
+        year_done=Sum("meeting_hours", filter=shared),
+        year_pending=Sum("meeting_hours", filter=~shared),
+    )
+    zero = Decimal("0")
+    return {
+        name: (
+            (answers[f"{name}_done"] or zero) + (meetings[f"{name}_done"] or zero),
+            (answers[f"{name}_pending"] or zero) + (meetings[f"{name}_pending"] or zero),
         )
-        pending = (answers.exclude(consultation__status=published).aggregate(h=Sum("hours"))["h"] or Decimal("0")) + (
-            meetings.exclude(status=published).aggregate(h=Sum("meeting_hours"))["h"] or Decimal("0")
-        )
-        out[name] = (done, pending)
-    return out
+        for name in ("month", "year")
+    }

@@ -769,6 +769,22 @@ class ReachQuerySerializer(StrictSerializer):
     municipality = f.MunicipalityField(required=False, help_text="CBS code, e.g. GM0222.")
 
 
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "integer", "minimum": 0},
+            {"type": "string", "pattern": r"^(<\d+|x)$", "description": "A hidden count: '<5' for 1 to 4, 'x' hidden "
+             "so that such a count cannot be worked out (docs/indicators.md)."},
+        ]
+    }
+)
+class CountField(serializers.Field):
+    """A count of people: a number, or for policy officers "<5" / "x" when it is hidden."""
+
+    def to_representation(self, value: Any) -> int | str:
+        return value if isinstance(value, int) else str(value)
+
+
 class ReachRowSerializer(serializers.Serializer):
     """Reach in one municipality (or the totals, with empty municipality)."""
 
@@ -776,9 +792,9 @@ class ReachRowSerializer(serializers.Serializer):
     cbs_code = serializers.CharField()
     reports = serializers.IntegerField()
     hours = serializers.DecimalField(max_digits=9, decimal_places=1, coerce_to_string=False)
-    participants = serializers.IntegerField()
-    little_dutch = serializers.IntegerField(help_text="Participants who speak little Dutch.")
-    first_contact = serializers.IntegerField(help_text="Participants reached for the first time.")
+    participants = CountField()
+    little_dutch = CountField(help_text="Participants who speak little Dutch.")
+    first_contact = CountField(help_text="Participants reached for the first time.")
 
 
 class RoleHoursSerializer(serializers.Serializer):

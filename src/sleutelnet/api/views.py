@@ -29,6 +29,7 @@ from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import Role
 from sleutelnet.core.rules import is_coordinator
 from sleutelnet.core.selectors import (
+    has_role,
     municipalities_for,
     organisations_for,
     region_ids,
@@ -44,7 +45,7 @@ from sleutelnet.people import selectors as people_selectors
 from sleutelnet.people import services as people_services
 from sleutelnet.people.filters import KeyPersonFilter, NewcomerFilter
 from sleutelnet.people.models import KeyPersonRole, Language, LifeDomain
-from sleutelnet.reporting.selectors import reach
+from sleutelnet.reporting.selectors import hide_small_reach, reach
 
 UUID_PARAM = OpenApiParameter(
     "uuid",
@@ -621,4 +622,6 @@ class ReachViewSet(ApiViewSet):
             end=params.get("end") or timezone.localdate(),
             municipality=params.get("municipality"),
         )
+        if not has_role(request.user, Role.COORDINATOR):  # type: ignore[arg-type]
+            figures = hide_small_reach(figures, request.user)  # type: ignore[arg-type]
         return Response(s.ReachSerializer(figures).data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,15 @@ class Region(PublicIdModel):
         help_text=_(
             "Overrides of the matching weights for this region, e.g. {\"per_role\": 15}. "
             "Terms left out keep their default (see docs/matching.md)."
+        ),
+    )
+    small_count_threshold = models.PositiveSmallIntegerField(
+        _("smallest count shown"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        help_text=_(
+            "Counts from 1 up to this number minus one are shown as \"<5\" to policy officers and in exports, "
+            "so nobody can be recognised in a figure."
         ),
     )
 

@@ -198,8 +198,13 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     _e("voice:consultation", "A consultation: answers, meeting, outcome", activity=VOICE, subject="consultation", get={**ASKERS, C: Scope.REGION}, post=ASKERS),
     _e("voice:figures", "Signals and consultations in figures", get=AGGREGATES),
     # --- figures ------------------------------------------------------------------------------
-    _e("reporting:reach", "Reach figures per municipality", get=AGGREGATES),
-    _e("reporting:coordinator_reach", "Reach figures per municipality", get=AGGREGATES),
+    _e("reporting:coordinator_today", "Today and this week: what needs the coordinator", activity=DEPLOYMENT, get=COORD),
+    _e("reporting:coordinator_dashboard", "All figures of the region or a municipality, with the previous period", get=_same(Scope.AGGREGATE, C)),
+    _e("reporting:coordinator_report", "The quarterly report for the council (print)", get=_same(Scope.AGGREGATE, C)),
+    _e("reporting:coordinator_export", "A table of the figures as CSV or XLSX (small counts hidden)", export=True, get=_same(Scope.AGGREGATE, C)),
+    _e("reporting:policy_dashboard", "Figures for policy: aggregates only, small counts hidden", get=_same(Scope.AGGREGATE, P)),
+    _e("reporting:policy_report", "The quarterly report for the council (print)", get=_same(Scope.AGGREGATE, P)),
+    _e("reporting:policy_export", "A table of the figures as CSV or XLSX (small counts hidden)", export=True, get=_same(Scope.AGGREGATE, P)),
     # --- privacy officer ----------------------------------------------------------------------
     _e("privacy:log", "Search the processing log", activity=SUPERVISION, get=PRIVACY),
     _e("privacy:log_export", "Export the processing log (CSV, XLSX)", activity=SUPERVISION, export=True, get=PRIVACY),

@@ -402,6 +402,11 @@ def load_demo(*, today: dt.date | None = None) -> LoadResult:
         from sleutelnet.demo import voice as voice_story
 
         voice_counts = voice_story.play(world, history.demo_kp.user)
+        # The replay dated the requests afterwards (fix_timestamps), so the months the services
+        # filled in as they went are those of today: compute the rollups again from the records.
+        from sleutelnet.reporting.services import rebuild
+
+        rebuild(region_id=world.region.id)
         # The history queued hundreds of e-mails (one per step, as the services always do). They
         # belong to the past: mark them as sent so the worker that `make run` starts does not mail
         # them all at once. Written directly with the ORM on purpose; this is not a domain step.

@@ -44,6 +44,7 @@ from sleutelnet.people.models import (
     LifeDomain,
     Newcomer,
 )
+from sleutelnet.reporting.services import refresh_for_request
 
 MAX_TEXT = 4000
 
@@ -220,6 +221,7 @@ def file_request(*, actor: User, organisation: Organisation, data: RequestData) 
     req.life_domains.set(data.life_domains)
     _log(processing.CREATE, actor, req.newcomer)
     queue_mail(to=_coordinators(req.region_id), template="request_filed", context={"request": req})
+    refresh_for_request(req)
     return req
 
 
@@ -235,6 +237,7 @@ def update_request(*, actor: User, request: Request, data: RequestData) -> Reque
     if req.status != RequestStatus.OPEN or req.assignments.filter(status__in=("accepted", "reported", "approved")).exists():
         raise InvalidTransition(_("A request can only be changed while nobody has accepted it yet."))
     _validate_request(data, region_id=req.region_id)
+    old_municipality = req.municipality_id
     for name in (
         "kind", "language", "municipality", "starts_at", "ends_at", "chain_link", "key_persons_needed",
         "gender_preference", "gender_required", "requires_vog", "urgency", "newcomer",
@@ -251,6 +254,7 @@ def update_request(*, actor: User, request: Request, data: RequestData) -> Reque
     for a in req.assignments.filter(status=AssignmentStatus.OFFERED).select_related("key_person__user"):
         to += _key_person(a.key_person)
     queue_mail(to=to, template="offer_changed", context={"request": req})
+    refresh_for_request(req, municipality_id=old_municipality)
     return req
 
 
@@ -278,6 +282,7 @@ def cancel_request(*, actor: User, request: Request, reason: str) -> Request:
     for a in live:
         to += _key_person(a.key_person)
     queue_mail(to=to, template="request_cancelled", context={"request": req, "reason": reason})
+    refresh_for_request(req)
     return req
 
 
@@ -326,6 +331,7 @@ def offer(*, actor: User, request: Request, key_persons: Iterable[KeyPerson]) ->
         created.append(a)
         queue_mail(to=_key_person(kp), template="offer_made", context={"assignment": a, "request": req})
     _log(processing.CREATE, actor, req.newcomer, *people)
+    refresh_for_request(req)
     return created
 
 
@@ -405,6 +411,7 @@ def accept(*, actor: User, assignment: Assignment) -> Assignment:
     )
     for other in withdrawn:
         queue_mail(to=_key_person(other.key_person), template="offer_withdrawn", context={"assignment": other, "request": req})
+    refresh_for_request(req)
     return a
 
 
@@ -426,6 +433,7 @@ def decline(*, actor: User, assignment: Assignment, reason: str = "", code: str 
     a.save(update_fields=["status", "decline_code", "decline_reason", "responded_at", "updated_at"])
     _log(processing.UPDATE, actor, a.request.newcomer, a.key_person)
     queue_mail(to=_coordinators(a.request.region_id), template="offer_declined", context={"assignment": a, "request": a.request})
+    refresh_for_request(a.request)
     return a
 
 
@@ -456,6 +464,7 @@ def cancel_assignment(*, actor: User, assignment: Assignment, reason: str) -> As
     if req.assignments.filter(pk=a.pk).exists():
         to += _requester(req)
     queue_mail(to=to, template="assignment_cancelled", context={"assignment": a, "request": req, "reason": reason})
+    refresh_for_request(req)
     return a
 
 
@@ -558,6 +567,7 @@ def approve_report(*, actor: User, assignment: Assignment) -> Assignment:
     _log(processing.UPDATE, actor, req.newcomer, a.key_person, activity="activity-reporting")
     queue_mail(to=_key_person(a.key_person), template="report_approved", context={"assignment": a, "request": req})
     _close_if_done(req)
+    refresh_for_request(req, reports=True)
     return a
 
 
@@ -593,6 +603,8 @@ def withdraw_offers_for_newcomer(*, actor: User, newcomer: Newcomer) -> list[Ass
         to = _key_person(a.key_person) + _coordinators(a.request.region_id)
         queue_mail(to=to, template="assignment_cancelled", context={"assignment": a, "request": a.request, "reason": reason})
     _log(processing.UPDATE, actor, *(a.key_person for a in withdrawn))
+    for req in {a.request_id: a.request for a in withdrawn}.values():
+        refresh_for_request(req)
     return withdrawn
 
 

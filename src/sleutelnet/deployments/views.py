@@ -339,10 +339,9 @@ def _period_form(request: HttpRequest, source: Any) -> PlanPeriodForm:
         if key not in data:
             data[key] = value
     regions = _coordinator_regions(request)
-    if "region" not in data:  # coordinators of several regions start with the first one
-        first = regions.first()
-        if first is not None:
-            data["region"] = str(first.uuid)
+    options = list(regions)  # one query: the form reads the same cached rows
+    if "region" not in data and options:  # coordinators of several regions start with the first one
+        data["region"] = str(options[0].uuid)
     return PlanPeriodForm(data, regions=regions)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,16 @@ def retention_months(region: Region, kind: str) -> int:
     """The region's period for `kind`, or the default."""
     rule = RetentionRule.objects.filter(region=region, kind=kind).first()
     return rule.months if rule is not None else RETENTION[kind].default
+
+
+def retention_periods(regions: Iterable[Region]) -> dict[tuple[int, str], int]:
+    """(region id, kind) -> months for every kind of every region, the defaults filled in, in one
+    query: pages and the daily job go over many regions, a query per region and kind adds up."""
+    ids = [region.id for region in regions]
+    periods = {(region_id, kind): period.default for region_id in ids for kind, period in RETENTION.items()}
+    for region_id, kind, months in RetentionRule.objects.filter(region_id__in=ids, kind__in=RETENTION).values_list("region_id", "kind", "months"):
+        periods[(region_id, kind)] = months
+    return periods
 
 
 def _privacy_officer(actor: User, region: Region) -> None:
@@ -229,19 +240,27 @@ class Due:
     done: int = 0
 
 
-def due(today: dt.date | None = None) -> list[Due]:
-    """Everything that is past its retention period on `today`, without changing anything."""
+def due(today: dt.date | None = None, *, regions: Iterable[Region] | None = None) -> list[Due]:
+    """Everything that is past its retention period on `today`, without changing anything.
+
+    With `regions`, only what is due in those regions (the privacy officer's page): the
+    records of other regions and those of no region (audit log, sign-in attempts, sent
+    e-mail) are not looked at.
+    """
     today = today or clock.today()
     found: list[Due] = []
-    for region in Region.objects.order_by("name", "id"):
-        cut = months_before(today, retention_months(region, RetentionKind.REQUEST))
+    scoped = regions is not None
+    in_order = sorted(regions, key=lambda r: (r.name, r.id)) if regions is not None else list(Region.objects.order_by("name", "id"))
+    periods = retention_periods(in_order)
+    for region in in_order:
+        cut = months_before(today, periods[(region.id, RetentionKind.REQUEST)])
         requests = Request.objects.filter(
             region=region, anonymised_at__isnull=True, status__in=(RequestStatus.CLOSED, RequestStatus.CANCELLED),
             ends_at__lt=_start_of(cut),
         )
         found.append(Due(RetentionKind.REQUEST, region, processing.ANONYMISE, cut, [str(u) for u in requests.values_list("uuid", flat=True)]))
 
-        cut = months_before(today, retention_months(region, RetentionKind.NEWCOMER))
+        cut = months_before(today, periods[(region.id, RetentionKind.NEWCOMER)])
         # Registered before the cut-off, no consent given since, and every request still linked to
         # them is anonymised in this same run (so none is left).
         old_requests = set(found[-1].ids)
@@ -256,22 +275,23 @@ def due(today: dt.date | None = None) -> list[Due]:
         ]
         found.append(Due(RetentionKind.NEWCOMER, region, processing.ERASE, cut, newcomer_ids))
 
-        cut = months_before(today, retention_months(region, RetentionKind.KEY_PERSON))
+        cut = months_before(today, periods[(region.id, RetentionKind.KEY_PERSON)])
         people = KeyPerson.objects.filter(
             region=region, status=KeyPersonStatus.STOPPED, anonymised_at__isnull=True, updated_at__lt=_start_of(cut)
         ).exclude(assignments__status__in=(AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED))
         found.append(Due(RetentionKind.KEY_PERSON, region, processing.ANONYMISE, cut, [str(u) for u in people.distinct().values_list("uuid", flat=True)]))
 
-        cut = months_before(today, retention_months(region, RetentionKind.PROCESSING_LOG))
+        cut = months_before(today, periods[(region.id, RetentionKind.PROCESSING_LOG)])
         lines = ProcessingLogEntry.objects.filter(region_id=region.id, started_at__lt=_start_of(cut)).count()
         found.append(Due(RetentionKind.PROCESSING_LOG, region, processing.DELETE, cut, count=lines))
-    audit_cut = months_before(today, settings.AUDIT_LOG_RETENTION_MONTHS)
-    found.append(Due("audit_log", None, processing.DELETE, audit_cut, count=AuditLogEntry.objects.filter(at__lt=_start_of(audit_cut)).count()))
-    attempts_cut = today - dt.timedelta(days=LOGIN_ATTEMPT_DAYS)
-    found.append(Due("login_attempts", None, processing.DELETE, attempts_cut, count=_attempts(attempts_cut).count()))
-    mail_cut = today - dt.timedelta(days=settings.OUTBOX_RETENTION_DAYS)
-    mail = OutboxMessage.objects.filter(created_at__lt=_start_of(mail_cut)).exclude(status=OutboxStatus.PENDING)
-    found.append(Due("outbox", None, processing.DELETE, mail_cut, count=mail.count()))
+    if not scoped:
+        audit_cut = months_before(today, settings.AUDIT_LOG_RETENTION_MONTHS)
+        found.append(Due("audit_log", None, processing.DELETE, audit_cut, count=AuditLogEntry.objects.filter(at__lt=_start_of(audit_cut)).count()))
+        attempts_cut = today - dt.timedelta(days=LOGIN_ATTEMPT_DAYS)
+        found.append(Due("login_attempts", None, processing.DELETE, attempts_cut, count=_attempts(attempts_cut).count()))
+        mail_cut = today - dt.timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+        mail = OutboxMessage.objects.filter(created_at__lt=_start_of(mail_cut)).exclude(status=OutboxStatus.PENDING)
+        found.append(Due("outbox", None, processing.DELETE, mail_cut, count=mail.count()))
     for d in found:
         d.count = d.count or len(d.ids)
     return found

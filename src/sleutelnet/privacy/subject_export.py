@@ -31,6 +31,8 @@ COVERAGE: dict[str, dict[str, str]] = {
         "deployments.Request": EXPORTED,
         "deployments.Assignment": EXPORTED,
         "deployments.ActivityReport": EXPORTED,
+        "reporting.NewcomerMonth": "a mark for the unique count in the figures, derived from the reports in the export "
+        "(deleted with the newcomer)",
     },
     "people.KeyPerson": {
         "people.KeyPerson": EXPORTED,
@@ -40,6 +42,8 @@ COVERAGE: dict[str, dict[str, str]] = {
         "deployments.Assignment": EXPORTED,
         "deployments.ActivityReport": EXPORTED,
         "notifications.CalendarFeed": EXPORTED,
+        "reporting.KeyPersonMonth": "monthly sums for the figures, derived from the reports in the export "
+        "(deleted with the key person)",
         "voice.ConsultationAnswer": EXPORTED,
         "voice.Consultation": EXPORTED,
         "voice.AdvicePoint": "the asker's summary of all advice on a consultation, not the key person's own data "
@@ -119,6 +123,10 @@ def _request(req: Request) -> dict[str, Any]:
     }
 
 
+#: The report's roles and life domains, fetched for all assignments at once (not two queries a report).
+REPORT_VOCABULARIES = ("report__roles_used", "report__life_domains")
+
+
 def _report(report: ActivityReport | None) -> dict[str, Any] | None:
     if report is None:
         return None
@@ -134,6 +142,7 @@ def newcomer_export(nc: Newcomer) -> dict[str, Any]:
     assignments = (
         Assignment.objects.filter(request__newcomer=nc)
         .select_related("key_person", "request", "report")
+        .prefetch_related(*REPORT_VOCABULARIES)
         .order_by("request__starts_at", "id")
     )
     return {
@@ -169,6 +178,7 @@ def key_person_export(kp: KeyPerson) -> dict[str, Any]:
     assignments = (
         Assignment.objects.filter(key_person=kp)
         .select_related("request__organisation", "request__municipality", "request__language", "report")
+        .prefetch_related(*REPORT_VOCABULARIES)
         .order_by("request__starts_at", "id")
     )
     feed = CalendarFeed.objects.filter(key_person=kp).first()

@@ -130,11 +130,12 @@ def retention(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("The retention period was saved."))
                 return redirect("privacy:retention")
         bound = (region.id, form.data.get("kind", ""), form)
-    due = [d for d in services.due() if d.region is not None and d.region.id in {r.id for r in regions}]
+    due = services.due(regions=regions)
+    periods = services.retention_periods(regions)
     rows = []
     for region in regions:
         for kind, period in services.RETENTION.items():
-            months = services.retention_months(region, kind)
+            months = periods[(region.id, kind)]
             form = bound[2] if bound and bound[0] == region.id and bound[1] == kind else RetentionForm(initial={"kind": kind, "months": months})
             now_due = next((d.count for d in due if d.region and d.region.id == region.id and d.kind == kind), 0)
             rows.append({"region": region, "kind": kind, "label": RetentionKind(kind).label, "period": period, "months": months, "form": form, "due": now_due})

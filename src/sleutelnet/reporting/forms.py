@@ -1,4 +1,4 @@
-"""The period and municipality of the reach figures."""
+"""The period picker and the municipality filter of the dashboards."""
 
 from __future__ import annotations
 
@@ -7,19 +7,23 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sleutelnet.core.models import Municipality
-from sleutelnet.web.forms import DateInput
+from sleutelnet.reporting.periods import Period
 
-#: The default period: the last 90 days.
-DEFAULT_DAYS = 90
+FIRST_YEAR = 2015
 
 
-class ReachForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=DateInput)
-    end = forms.DateField(label=_("Until"), widget=DateInput)
+class PeriodForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Period"), choices=[("quarter", _("Quarter")), ("month", _("Month")), ("year", _("Year"))]
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=FIRST_YEAR, max_value=2100)
+    number = forms.IntegerField(
+        label=_("Quarter or month"), min_value=1, max_value=12, required=False,
+        help_text=_("1 to 4 for a quarter, 1 to 12 for a month."),
+    )
     municipality = forms.ModelChoiceField(
         label=_("Municipality"), queryset=Municipality.objects.none(), required=False, empty_label=_("All municipalities")
     )
@@ -29,16 +33,24 @@ class ReachForm(forms.Form):
         self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
 
     @staticmethod
-    def defaults() -> dict[str, dt.date]:
-        today = timezone.localdate()
-        return {"start": today - dt.timedelta(days=DEFAULT_DAYS), "end": today}
+    def initial_for(today: dt.date) -> dict[str, Any]:
+        p = Period.containing("quarter", today)
+        return {"kind": "quarter", "year": p.start.year, "number": p.number}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end date must be on or after the start date."))
-            elif (end - start).days > 3 * 366:
-                self.add_error("start", _("Choose a period of at most three years."))
+        kind, number = data.get("kind"), data.get("number")
+        if kind == "quarter" and number is not None and number > 4:
+            self.add_error("number", _("A quarter is 1, 2, 3 or 4."))
+        elif kind in ("quarter", "month") and number is None:
+            self.add_error("number", _("Choose which quarter or month."))
         return data
+
+    def period(self) -> Period:
+        """The chosen period (call after is_valid)."""
+        d = self.cleaned_data
+        if d["kind"] == "year":
+            return Period("year", dt.date(d["year"], 1, 1))
+        if d["kind"] == "quarter":
+            return Period("quarter", dt.date(d["year"], 3 * (d["number"] - 1) + 1, 1))
+        return Period("month", dt.date(d["year"], d["number"], 1))

@@ -146,7 +146,8 @@ def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municip
     # a theme is a signal with the duplicates merged into it: how often was it raised?
     themes = signals.annotate(n=Count("duplicates")).order_by("-n", "-created_at").values_list("theme", "n")[:10]
     consultations = Consultation.objects.filter(region_id__in=region_id_set, created_at__date__gte=start, created_at__date__lte=end)
-    answers = consultations.aggregate(n=Count("answers__key_person", distinct=True))["n"] or 0
+    asked = consultations.aggregate(n=Count("answers__key_person", distinct=True), c=Count("pk", distinct=True))
+    answers = asked["n"] or 0
     points = consultations.filter(status=ConsultationStatus.PUBLISHED).aggregate(
         n=Count("advice_points"), adopted=Count("advice_points", filter=~Q(advice_points__adoption=Adoption.NOT_ADOPTED))
     )
@@ -164,7 +165,7 @@ def voice_figures(region_id_set: set[int], start: dt.date, end: dt.date, municip
         answered_with_deadline=len(with_deadline),
         reopened=sum(1 for r in rows if r["reopened"]),
         published=sum(1 for r in rows if r["published"] and r["status"] in (SignalStatus.ANSWERED, SignalStatus.CLOSED)),
-        consultations=consultations.count(),
+        consultations=asked["c"] or 0,
         answers=answers,
         advice_points=points["n"] or 0,
         adopted=points["adopted"] or 0,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sleutelnet.core.exceptions import DomainError
-from sleutelnet.core.models import Membership, Organisation, Role
-from sleutelnet.core.selectors import municipalities_for, organisation_ids, region_ids
+from sleutelnet.core.models import Membership, Organisation, Region, Role
+from sleutelnet.core.selectors import has_role, municipalities_for, organisation_ids, region_ids
 from sleutelnet.people.models import KeyPerson, KeyPersonStatus
 from sleutelnet.voice import selectors, services
 from sleutelnet.voice.forms import (
@@ -330,6 +330,15 @@ def figures(request: HttpRequest) -> HttpResponse:
     municipalities = municipalities_for(request.user).filter(region_id__in=regions)  # type: ignore[arg-type]
     chosen = municipalities.filter(uuid=request.GET.get("municipality")).first() if _is_uuid(request.GET.get("municipality")) else None
     result = selectors.voice_figures(regions, start, end, chosen.id if chosen else None)
+    if not has_role(request.user, Role.COORDINATOR):  # type: ignore[arg-type]
+        # Aggregates only: a small number of key persons who advised is hidden (docs/indicators.md).
+        from dataclasses import replace
+
+        from sleutelnet.reporting.suppression import Suppressed, is_small
+
+        threshold = max(Region.objects.filter(pk__in=regions).values_list("small_count_threshold", flat=True), default=5)
+        if is_small(result.answers, threshold):
+            result = replace(result, answers=Suppressed(threshold))  # type: ignore[arg-type]
     context = {"f": result, "start": start, "end": end, "municipalities": municipalities, "chosen": chosen}
     return render(request, "voice/figures.html", context)
 

@@ -18,7 +18,7 @@ from sleutelnet.web import translations as translation_status
 
 START_PAGES = {
     Role.COORDINATOR: "deployments:coordinator_queue",
-    Role.POLICY_OFFICER: "reporting:reach",
+    Role.POLICY_OFFICER: "reporting:policy_dashboard",
     Role.REQUESTER: "deployments:request_list",
     Role.KEY_PERSON: "deployments:portal",
     Role.PRIVACY_OFFICER: "privacy:log",

@@ -15,6 +15,7 @@ from sleutelnet.deployments.services import send_reminders
 from sleutelnet.notifications.services import deliver_due
 from sleutelnet.people.services import end_expired_pauses
 from sleutelnet.privacy.services import run_daily_retention
+from sleutelnet.reporting.services import refresh_started
 
 
 class Command(BaseCommand):
@@ -47,6 +48,8 @@ class Command(BaseCommand):
                 retained = run_daily_retention()
                 if retained is not None:
                     self.stdout.write(f"Worker: daily retention done ({sum(retained.values())} records).")
+                    # Once a day too: requests that started yesterday without anyone now count as unfilled.
+                    refresh_started()
             except Exception as exc:  # noqa: BLE001 - the worker keeps running when the database blinks
                 self.stderr.write(f"Worker: {exc}")
                 sent, failed = 0, 0

@@ -1,0 +1,407 @@
+"""Keeping the rollups current: recompute one municipality-month from the raw records.
+
+Every change that moves a figure (a request filed, an offer answered, a report approved)
+calls `refresh_for_request` inside its own transaction. That recomputes the rows of the
+municipality and month(s) concerned from the raw records, so the rollups can never drift
+from the truth, and the municipality row is locked first so two approvals in the same
+municipality cannot each miss the other's (decision 0008). `rebuild` runs the same queries
+for everything, for a new database, after an import and in the benchmark.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from sleutelnet.allowances.models import AllowanceRate
+from sleutelnet.core import clock
+from sleutelnet.core.models import Municipality
+from sleutelnet.deployments.models import (
+    ActivityReport,
+    Assignment,
+    AssignmentStatus,
+    Request,
+    RequestStatus,
+)
+from sleutelnet.reporting.models import KeyPersonMonth, NewcomerMonth, Rollup, Subject
+
+#: Assignment states that mean "a key person said yes": the request was filled.
+FILLED_STATES = (AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
+
+#: Report breakdowns: dimension name -> the field it groups by.
+REPORT_DIMENSIONS: dict[str, str] = {
+    "kind": "assignment__request__kind",
+    "chain": "assignment__request__chain_link",
+    "org_kind": "assignment__request__organisation__kind",
+    "language": "assignment__request__language_id",
+    "role": "roles_used",
+    "domain": "life_domains",
+    "n_roles": "n_roles",
+    "n_domains": "n_domains",
+}
+
+#: Request kinds done for institutions rather than for newcomers (the research's second group).
+INSTITUTION_KINDS = ("document_review", "consultation")
+
+#: Waiting-time buckets in hours: by the hour for two days, then by the day up to 60 days.
+DELAY_BUCKETS: tuple[int, ...] = tuple(range(48)) + tuple(24 * d for d in range(2, 61))
+
+BATCH = 5000
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def delay_bucket(hours: float) -> int:
+    """The lower bound (in hours) of the bucket a waiting time falls in."""
+    h = max(0, int(hours))
+    if h < 48:
+        return h
+    return min(h // 24, 60) * 24
+
+
+# --- the report side -------------------------------------------------------------------------
+
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _rate() -> Coalesce:
+    """The region's allowance per hour on the day of the report (0 when none was set)."""
+    rate = (
+        AllowanceRate.objects.filter(region_id=OuterRef("assignment__request__region_id"), valid_from__lte=OuterRef("date"))
+        .order_by("-valid_from")
+        .values("per_hour")[:1]
+    )
+    return Coalesce(Subquery(rate, output_field=MONEY), Value(Decimal(0)), output_field=MONEY)
+
+
+def _approved_reports(q: Q) -> Any:
+    roles = (
+        ActivityReport.roles_used.through.objects.filter(activityreport_id=OuterRef("pk"))
+        .values("activityreport_id")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
+    domains = (
+        ActivityReport.life_domains.through.objects.filter(activityreport_id=OuterRef("pk"))
+        .values("activityreport_id")
+        .annotate(c=Count("*"))
+        .values("c")
+    )
+    return (
+        ActivityReport.objects.filter(q, assignment__status=AssignmentStatus.APPROVED)
+        .annotate(
+            r_region=F("assignment__request__region_id"),
+            r_municipality=F("assignment__request__municipality_id"),
+            r_month=TruncMonth("date"),
+            n_roles=Coalesce(Subquery(roles, output_field=IntegerField()), 0),
+            n_domains=Coalesce(Subquery(domains, output_field=IntegerField()), 0),
+        )
+        .order_by()
+    )
+
+
+def _report_measures() -> dict[str, Any]:
+    # The allowance comes first: after the "hours" sum exists, F("hours") would name the sum.
+    return {
+        "allowance": Sum(ExpressionWrapper(F("hours") * _rate(), output_field=MONEY)),
+        "count": Count("id"),
+        "hours": Sum("hours"),
+        "participants": Sum("participants"),
+        "little_dutch": Sum("participants_little_dutch"),
+        "first_contact": Sum("participants_first_contact"),
+    }
+
+
+def _as_month(value: Any) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _report_rollups(q: Q) -> Iterator[Rollup]:
+    base = _approved_reports(q)
+    groups: list[tuple[str, str | None]] = [("total", None), *REPORT_DIMENSIONS.items()]
+    for dimension, field in groups:
+        keys = ["r_region", "r_municipality", "r_month"] + ([field] if field else [])
+        for row in base.values(*keys).annotate(**_report_measures()).iterator(chunk_size=BATCH):
+            value = "" if field is None else row[field]
+            if value is None:
+                continue
+            yield Rollup(
+                region_id=row["r_region"],
+                municipality_id=row["r_municipality"],
+                month=_as_month(row["r_month"]),
+                subject=Subject.REPORT,
+                dimension=dimension,
+                value=str(value),
+                count=row["count"],
+                hours=row["hours"] or 0,
+                participants=row["participants"] or 0,
+                little_dutch=row["little_dutch"] or 0,
+                first_contact=row["first_contact"] or 0,
+                allowance=Decimal(row["allowance"] or 0).quantize(Decimal("0.01")),
+            )
+
+
+def _newcomer_months(q: Q) -> Iterator[NewcomerMonth]:
+    rows = (
+        _approved_reports(q)
+        .filter(assignment__request__newcomer__isnull=False)
+        .values("r_region", "r_municipality", "r_month", "assignment__request__newcomer_id")
+        .annotate(ld=Max("participants_little_dutch"))
+    )
+    for row in rows.iterator(chunk_size=BATCH):
+        yield NewcomerMonth(
+            region_id=row["r_region"],
+            municipality_id=row["r_municipality"],
+            month=_as_month(row["r_month"]),
+            newcomer_id=row["assignment__request__newcomer_id"],
+            little_dutch=bool(row["ld"]),
+        )
+
+
+def _key_person_months(q: Q) -> Iterator[KeyPersonMonth]:
+    rows = (
+        _approved_reports(q)
+        .filter(assignment__key_person__isnull=False)
+        .values("r_region", "r_municipality", "r_month", "assignment__key_person_id")
+        .annotate(allowance=Sum(ExpressionWrapper(F("hours") * _rate(), output_field=MONEY)), reports=Count("id"), h=Sum("hours"))
+    )
+    for row in rows.iterator(chunk_size=BATCH):
+        yield KeyPersonMonth(
+            region_id=row["r_region"],
+            municipality_id=row["r_municipality"],
+            month=_as_month(row["r_month"]),
+            key_person_id=row["assignment__key_person_id"],
+            reports=row["reports"],
+            hours=row["h"] or 0,
+            allowance=Decimal(row["allowance"] or 0).quantize(Decimal("0.01")),
+        )
+
+
+# --- the request side ------------------------------------------------------------------------
+
+
+@dataclass
+class _RequestFacts:
+    region_id: int
+    municipality_id: int
+    month: dt.date
+    kind: str
+    org_kind: str
+    status: str
+    reason: str
+    delay: int | None
+
+
+def _request_facts(requests: Iterable[dict[str, Any]], assignments: dict[int, list[dict[str, Any]]], now: dt.datetime) -> Iterator[_RequestFacts]:
+    for r in requests:
+        mine = assignments.get(r["id"], [])
+        accepted = [a["responded_at"] for a in mine if a["status"] in FILLED_STATES and a["responded_at"]]
+        filled = any(a["status"] in FILLED_STATES for a in mine)
+        if filled:
+            status, reason = "filled", ""
+        elif r["status"] == RequestStatus.CANCELLED:
+            status, reason = "cancelled", "cancelled"
+        elif r["starts_at"] <= now:
+            status, reason = "unfilled", _unfilled_reason(mine)
+        else:
+            status, reason = "waiting", ""
+        delay = delay_bucket((min(accepted) - r["created_at"]).total_seconds() / 3600) if accepted else None
+        yield _RequestFacts(
+            region_id=r["region_id"],
+            municipality_id=r["municipality_id"],
+            month=month_start(timezone.localtime(r["created_at"]).date()),
+            kind=r["kind"],
+            org_kind=r["organisation__kind"],
+            status=status,
+            reason=reason,
+            delay=delay,
+        )
+
+
+def _unfilled_reason(assignments: list[dict[str, Any]]) -> str:
+    """Why nobody came: no offer made, offers not answered, or the most given reason to decline."""
+    if not assignments:
+        return "no_offer"
+    codes = Counter(a["decline_code"] or "other" for a in assignments if a["status"] == AssignmentStatus.DECLINED)
+    if codes:
+        return "declined:" + sorted(codes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    if any(a["status"] == AssignmentStatus.OFFERED for a in assignments):
+        return "no_answer"
+    return "withdrawn"
+
+
+def _request_rollups(q: Q) -> Iterator[Rollup]:
+    now = clock.now()
+    cells: dict[tuple[int, int, dt.date, str, str], int] = defaultdict(int)
+    ids_batch: list[dict[str, Any]] = []
+    fields = ("id", "region_id", "municipality_id", "created_at", "starts_at", "kind", "organisation__kind", "status")
+
+    def flush() -> None:
+        assignments: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for a in Assignment.objects.filter(request_id__in=[r["id"] for r in ids_batch]).values(
+            "request_id", "status", "responded_at", "decline_code"
+        ):
+            assignments[a["request_id"]].append(a)
+        by_id = {r["id"]: r for r in ids_batch}
+        for f in _request_facts(ids_batch, assignments, now):
+            key = (f.region_id, f.municipality_id, f.month)
+            cells[(*key, "total", "")] += 1
+            cells[(*key, "kind", f.kind)] += 1
+            cells[(*key, "org_kind", f.org_kind)] += 1
+            cells[(*key, "status", f.status)] += 1
+            if f.reason:
+                cells[(*key, "reason", f.reason)] += 1
+            if f.delay is not None:
+                cells[(*key, "delay", str(f.delay))] += 1
+        for rid, mine in assignments.items():
+            r = by_id[rid]
+            key = (r["region_id"], r["municipality_id"], month_start(timezone.localtime(r["created_at"]).date()))
+            for a in mine:
+                if a["status"] == AssignmentStatus.DECLINED:
+                    cells[(*key, "decline", a["decline_code"] or "other")] += 1
+                elif a["status"] == AssignmentStatus.CANCELLED:
+                    cells[(*key, "cancelled", "assignment")] += 1
+        ids_batch.clear()
+
+    for r in Request.objects.filter(q).order_by().values(*fields).iterator(chunk_size=BATCH):
+        ids_batch.append(r)
+        if len(ids_batch) >= BATCH:
+            flush()
+    if ids_batch:
+        flush()
+    for (region_id, municipality_id, month, dimension, value), count in cells.items():
+        yield Rollup(
+            region_id=region_id,
+            municipality_id=municipality_id,
+            month=month,
+            subject=Subject.REQUEST,
+            dimension=dimension,
+            value=value,
+            count=count,
+        )
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _save(objects: Iterable[Any], model: type) -> int:
+    n, batch = 0, []
+    for obj in objects:
+        batch.append(obj)
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)  # type: ignore[attr-defined]
+            n += len(batch)
+            batch = []
+    if batch:
+        model.objects.bulk_create(batch)  # type: ignore[attr-defined]
+        n += len(batch)
+    return n
+
+
+def _local_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
+    return start, dt.datetime.combine(next_month(month), dt.time.min, tzinfo=tz)
+
+
+@transaction.atomic
+def refresh_month(*, municipality_id: int, month: dt.date, reports: bool = True, requests: bool = True) -> None:
+    """Recompute the rollups of one municipality and month from the raw records."""
+    Municipality.objects.select_for_update().filter(pk=municipality_id).first()
+    month = month_start(month)
+    if reports:
+        q = Q(assignment__request__municipality_id=municipality_id, date__gte=month, date__lt=next_month(month))
+        Rollup.objects.filter(municipality_id=municipality_id, month=month, subject=Subject.REPORT).delete()
+        NewcomerMonth.objects.filter(municipality_id=municipality_id, month=month).delete()
+        KeyPersonMonth.objects.filter(municipality_id=municipality_id, month=month).delete()
+        _save(_report_rollups(q), Rollup)
+        _save(_newcomer_months(q), NewcomerMonth)
+        _save(_key_person_months(q), KeyPersonMonth)
+    if requests:
+        start, end = _local_bounds(month)
+        Rollup.objects.filter(municipality_id=municipality_id, month=month, subject=Subject.REQUEST).delete()
+        _save(_request_rollups(Q(municipality_id=municipality_id, created_at__gte=start, created_at__lt=end)), Rollup)
+
+
+def refresh_for_request(request: Request, *, reports: bool = False, municipality_id: int | None = None) -> None:
+    """Bring the figures of this request up to date: its own month and, with `reports`, the
+    months of its reports. Call it inside the transaction of the change, after the change;
+    `municipality_id` names a municipality the request moved away from, to refresh it too.
+    """
+    report_months = (
+        {
+            month_start(d)
+            for d in ActivityReport.objects.filter(assignment__request_id=request.pk).values_list("date", flat=True)
+        }
+        if reports
+        else set()
+    )
+    created = month_start(timezone.localtime(request.created_at).date())
+    months = report_months | {created}
+    if municipality_id is not None and municipality_id != request.municipality_id:
+        refresh_month(municipality_id=municipality_id, month=created, reports=False)
+    for month in sorted(months):
+        refresh_month(
+            municipality_id=request.municipality_id,
+            month=month,
+            reports=month in report_months,
+            requests=month == created,
+        )
+
+
+def refresh_started(*, day: dt.date | None = None) -> int:
+    """Daily: requests that started yesterday without a key person now count as unfilled."""
+    day = day or clock.today()
+    start, _end = _local_bounds(day - dt.timedelta(days=1))
+    pairs = set()
+    for mid, created in Request.objects.filter(
+        starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
+    ).values_list("municipality_id", "created_at"):
+        pairs.add((mid, month_start(timezone.localtime(created).date())))
+    for mid, month in sorted(pairs):
+        refresh_month(municipality_id=mid, month=month, reports=False)
+    return len(pairs)
+
+
+@transaction.atomic
+def rebuild(*, region_id: int | None = None) -> dict[str, int]:
+    """Recompute every rollup (of one region, or of all) from the raw records."""
+    scope = {} if region_id is None else {"region_id": region_id}
+    for model in (Rollup, NewcomerMonth, KeyPersonMonth):
+        model.objects.filter(**scope).delete()  # type: ignore[attr-defined]
+    rq = Q() if region_id is None else Q(assignment__request__region_id=region_id)
+    qq = Q() if region_id is None else Q(region_id=region_id)
+    return {
+        "reports": _save(_report_rollups(rq), Rollup),
+        "requests": _save(_request_rollups(qq), Rollup),
+        "newcomers": _save(_newcomer_months(rq), NewcomerMonth),
+        "key_persons": _save(_key_person_months(rq), KeyPersonMonth),
+    }
