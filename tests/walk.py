@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from sleutelnet.core import clock
 from sleutelnet.core.models import Membership, Role, User
@@ -59,6 +60,10 @@ class Records:
     org_signal: Any = None
     consultation: Any = None
     org_consultation: Any = None
+    course: Any = None
+    session: Any = None
+    claim: Any = None
+    org2_claim: Any = None
     markers: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -88,7 +93,13 @@ def build(world: World) -> Records:
         )
     a.refresh_from_db()
     signal, org_signal, consultation, org_consultation = _voice(world, kp2)
+    course, session = _training(world)
+    claim, org2_claim = _claims(world, kp2_user)
     return Records(
+        claim=claim,
+        org2_claim=org2_claim,
+        course=course,
+        session=session,
         signal=signal,
         org_signal=org_signal,
         consultation=consultation,
@@ -134,6 +145,35 @@ def _voice(world: World, other_key_person: Any) -> tuple[Any, Any, Any, Any]:
     return signal, org_signal, asked, org_asked
 
 
+def _training(world: World) -> tuple[Any, Any]:
+    """A course of the region with one session (care)."""
+    from sleutelnet.care import services as care
+
+    course = care.create_course(actor=world.coordinator, region=world.region, name=f"Basistraining {world.region.name}", kind="basic")
+    session = care.plan_session(actor=world.coordinator, course=course, starts_at=timezone.now() - dt.timedelta(days=3))
+    return course, session
+
+
+#: The smallest PNG there is (1x1): a receipt that passes the content check.
+RECEIPT_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000185d3b1d70000000049454e44ae426082"
+)
+
+
+def _claims(world: World, other_key_person_user: User) -> tuple[Any, Any]:
+    """An expense claim with a receipt by the world's key person, and one by the other key person."""
+    from sleutelnet.allowances import services as allowances
+
+    def file(user: User) -> Any:
+        return allowances.file_claim(actor=user, data=allowances.ClaimData(
+            date=clock.today(), kind="public_transport", amount="7.40", description="Bus naar het gemeentehuis",
+            receipt=("png", RECEIPT_PNG),
+        ))
+
+    return file(world.key_person_user), file(other_key_person_user)
+
+
 def _token(world: World) -> Any:
     from sleutelnet.accounts.models import ApiToken, hash_key
     from tests.auth import api_token
@@ -169,6 +209,9 @@ def own_and_foreign(subject: str, role: str, mine: Records, theirs: Records) -> 
         "api_token": (mine.api_token, [theirs.api_token], []),
         "organisation": (w.organisation, [o.organisation], [mine.org2] if role == Role.REQUESTER else []),
         "municipality": (w.municipality, [o.municipality], []),
+        "course": (mine.course, [theirs.course], []),
+        "claim": (mine.claim, [theirs.claim], [mine.org2_claim]),
+        "session": (mine.session, [theirs.session], []),
         # the requester owns what was routed to (or asked by) their organisation; the key person what they raised or were asked
         "signal": (mine.org_signal if role == Role.REQUESTER else mine.signal, [theirs.signal], [mine.signal if role == Role.REQUESTER else mine.org_signal]),
         "consultation": (
@@ -196,8 +239,17 @@ def _national_limit(r: Records) -> Any:
     return AllowanceLimit.objects.filter(region__isnull=True).order_by("valid_from").first()
 
 
+def _payment_settings(r: Records) -> Any:
+    from sleutelnet.allowances.models import PaymentSettings
+
+    return PaymentSettings.objects.get_or_create(
+        region=r.world.region, defaults={"debtor_name": f"Regio {r.world.region.name}", "iban": "NL91ABNA0417164300"}
+    )[0]
+
+
 ADMIN_OBJECTS = {
     "allowances_allowancerate": _allowance_rate,
+    "allowances_paymentsettings": _payment_settings,
     "allowances_allowancelimit": _national_limit,
     "core_region": lambda r: r.world.region,
     "core_municipality": lambda r: r.world.municipality,
@@ -244,4 +296,6 @@ def url_for(name: str, pattern: URLPattern, record: Any) -> str:
         kwargs["token"] = "x" * 43  # no feed has this secret
     if "table" in keys:
         kwargs["table"], kwargs["fmt"] = "reach", "csv"  # a figures export
+    elif "fmt" in keys:
+        kwargs["fmt"] = "csv"  # the payment export
     return reverse(name, kwargs=kwargs)

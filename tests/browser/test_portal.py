@@ -228,7 +228,7 @@ def test_the_portal_on_a_phone(live_server, chromium, language):  # type: ignore
         phone.shot("hours")
 
         # 6. The other portal pages pass the same checks.
-        for path in ("/me/offers/", "/me/availability/", "/me/profile/", "/translations/", "/me/signals/", "/signals/new/", "/me/you-said-we-did/", "/me/consultations/"):
+        for path in ("/me/offers/", "/me/availability/", "/me/profile/", "/translations/", "/me/signals/", "/signals/new/", "/me/you-said-we-did/", "/me/consultations/", "/me/experience/", "/me/expenses/", "/me/expenses/new/"):
             phone.open(path)
         phone.shot("availability")
         assert not [p for p in phone.problems if "Content Security Policy" in p], phone.problems

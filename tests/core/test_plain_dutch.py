@@ -16,6 +16,7 @@ OFFICIALESE = (
 )
 #: Where key persons read: their pages, the sign-in pages and the e-mails.
 PORTAL_SOURCES = ("deployments/templates/deployments/", "people/templates/people/profile", "people/templates/people/availability",
+                  "care/templates/care/my_experience",
                   "accounts/templates/", "notifications/templates/", "web/templates/web/login", "web/static/")
 
 

@@ -286,3 +286,16 @@ def test_the_demo_region_has_figures(demo: Loaded, db: None, client) -> None:  #
     assert html.count("data:image/svg+xml;base64,") >= 10
     login(client, User.objects.get(username="coordinator"))
     assert client.get("/coordinator/today/").status_code == 200
+
+
+def test_the_demo_has_key_persons_in_every_stage_of_care(demo: Loaded, db: None) -> None:
+    from sleutelnet.care import selectors as care
+    from sleutelnet.care.models import Agreement, Attendance, Certificate, ExperienceStatement
+
+    region = Region.objects.get(name=data.REGION_NAME)
+    stages = care.pipeline([region.id])
+    assert all(stage.people for stage in stages), [(s.step, len(s.people)) for s in stages]
+    assert Agreement.objects.filter(key_person__region=region, kind="freelance", hourly_rate__gt=0).exists()
+    assert Certificate.objects.filter(key_person__region=region, course__kind="basic").count() >= 20
+    assert Attendance.objects.filter(session__course__kind="intervision", attended=True).exists()
+    assert ExperienceStatement.objects.filter(key_person__full_name=data.DEMO_KEY_PERSON).exists()

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sleutelnet.accounts.models import SCOPES
 from sleutelnet.core.models import Organisation, User
@@ -64,7 +65,7 @@ class ApiTokenForm(forms.Form):
         label=_("Acts as"), queryset=User.objects.none(), to_field_name="uuid",
         help_text=_("The account whose roles the token uses; preferably an account for this link only."),
     )
-    scopes = forms.MultipleChoiceField(label=_("May"), choices=[(s, scope_label(s)) for s in SCOPES], widget=forms.CheckboxSelectMultiple)
+    scopes = forms.MultipleChoiceField(label=pgettext_lazy("what a token is allowed", "May"), choices=[(s, scope_label(s)) for s in SCOPES], widget=forms.CheckboxSelectMultiple)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=730, initial=365)
 
     def __init__(self, *args: Any, organisations: QuerySet[Organisation], users: QuerySet[User], **kwargs: Any) -> None:

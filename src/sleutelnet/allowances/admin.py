@@ -1,4 +1,6 @@
-"""Admin: each region's allowance rate; the tax-free limits (national rows only by a superuser)."""
+"""Admin: each region's allowance rates and its own bank account; the tax-free limits (national
+rows only by a superuser). Claims, statements and account numbers of key persons are not here:
+they are personal data, reached only through the scoped and logged pages."""
 
 from __future__ import annotations
 
@@ -8,13 +10,13 @@ from django.contrib import admin
 from django.db.models import Q
 from django.http import HttpRequest
 
-from sleutelnet.allowances.models import AllowanceLimit, AllowanceRate
+from sleutelnet.allowances.models import AllowanceLimit, AllowanceRate, PaymentSettings
 from sleutelnet.core.admin_site import RegionScopedAdmin, admin_region_ids
 
 
 @admin.register(AllowanceRate)
 class AllowanceRateAdmin(RegionScopedAdmin):
-    list_display = ["region", "valid_from", "per_hour"]
+    list_display = ["region", "valid_from", "per_hour", "per_km"]
     list_filter = ["region"]
 
 
@@ -34,3 +36,10 @@ class AllowanceLimitAdmin(RegionScopedAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_change_permission(request, obj)
+
+
+@admin.register(PaymentSettings)
+class PaymentSettingsAdmin(RegionScopedAdmin):
+    """The account the region pays the allowances from: the debtor of the SEPA transfer."""
+
+    list_display = ["region", "debtor_name", "iban", "bic"]

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sleutelnet.notifications",
     "sleutelnet.privacy",
     "sleutelnet.allowances",
+    "sleutelnet.care",
     "sleutelnet.voice",
     "sleutelnet.api",
     "sleutelnet.web",

@@ -34,6 +34,12 @@ class Region(PublicIdModel):
             "Terms left out keep their default (see docs/matching.md)."
         ),
     )
+    vog_valid_years = models.PositiveSmallIntegerField(
+        _("VOG valid for (years)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("A VOG counts as valid this many years after it was issued."),
+    )
     small_count_threshold = models.PositiveSmallIntegerField(
         _("smallest count shown"),
         default=5,

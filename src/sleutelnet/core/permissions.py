@@ -114,6 +114,7 @@ RIGHTS = "data-subject-rights"
 ACCOUNTS = "account-management"
 RETENTION = "retention"
 VOICE = "voice"
+ALLOWANCES = "allowances"
 RAISERS = {K: Scope.OWN, C: Scope.REGION}
 OWNERS = {P: Scope.OWN, R: Scope.ORGANISATION}
 ASKERS = {P: Scope.REGION, R: Scope.ORGANISATION}
@@ -175,6 +176,22 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     _e("people:key_person_list", "Key persons of the region (search, filters)", activity=REGISTRY, get=COORD),
     _e("people:key_person_new", "Register a key person", activity=REGISTRY, get=COORD, post=COORD),
     _e("people:key_person_detail", "A key person's profile", activity=REGISTRY, subject="key_person", get=COORD),
+    _e("care:overview", "Care: from candidate to active, workload, check-ins to suggest, VOG ending", activity=REGISTRY, get=COORD),
+    _e("care:key_person", "Care for one key person: onboarding, VOG, agreement, trainings, check-ins, statement", activity=REGISTRY, subject="key_person", get=COORD),
+    _e("care:step", "Tick off an onboarding step", activity=REGISTRY, subject="key_person", post=COORD),
+    _e("care:vog", "Record a VOG (valid by the region's rule)", activity=REGISTRY, subject="key_person", post=COORD),
+    _e("care:agreement", "Record an agreement (volunteer, employment, freelance)", activity=REGISTRY, subject="key_person", post=COORD),
+    _e("care:birth_date", "Record the date of birth (only for the allowance limit below 21)", activity=REGISTRY, subject="key_person", post=COORD),
+    _e("care:certificate", "Record a training certificate", activity=REGISTRY, subject="key_person", post=COORD),
+    _e("care:check_in", "Log a check-in conversation", activity=REGISTRY, subject="key_person", post=COORD),
+    _e("care:activate", "Make a candidate active when every step is done", activity=REGISTRY, subject="key_person", post=COORD),
+    _e("care:sign_statement", "Sign off an experience statement", activity=REGISTRY, subject="key_person", post=COORD),
+    _e("care:statement_pdf", "The signed experience statement (PDF)", activity=REGISTRY, subject="key_person", export=True, get=COORD),
+    _e("care:trainings", "Trainings and peer meetings; add one", activity=REGISTRY, get=COORD, post=COORD),
+    _e("care:course", "A training with its sessions; plan one", activity=REGISTRY, subject="course", get=COORD, post=COORD),
+    _e("care:session", "Attendance of a session", activity=REGISTRY, subject="session", get=COORD, post=COORD),
+    _e("care:my_experience", "My experience: what I did, and the signed statement", activity=REGISTRY, get=OWN_KP),
+    _e("care:my_experience_pdf", "My signed experience statement (PDF)", activity=REGISTRY, export=True, get=OWN_KP),
     _e("people:key_person_edit", "Change a key person's profile", activity=REGISTRY, subject="key_person", get=COORD, post=COORD),
     _e("people:newcomer_list", "Newcomers of the region (search, filters)", activity=NEWCOMERS, get=COORD),
     _e("people:newcomer_new", "Register a newcomer", activity=NEWCOMERS, get=COORD, post=COORD),
@@ -197,6 +214,20 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     _e("voice:consultation_new", "Ask key persons for advice", activity=VOICE, get=ASKERS, post=ASKERS),
     _e("voice:consultation", "A consultation: answers, meeting, outcome", activity=VOICE, subject="consultation", get={**ASKERS, C: Scope.REGION}, post=ASKERS),
     _e("voice:figures", "Signals and consultations in figures", get=AGGREGATES),
+    # --- allowances: statements, claims, the payment export -------------------------------------
+    _e("allowances:statements", "Allowances of a month: every key person's statement, totals and limit warnings", activity=ALLOWANCES, get=COORD),
+    _e("allowances:payment_export", "The approved statements of a month for finance (CSV, XLSX)", activity=ALLOWANCES, export=True, get=COORD),
+    _e("allowances:sepa_export", "The approved statements of a month as a SEPA credit transfer (XML)", activity=ALLOWANCES, export=True, get=COORD),
+    _e("allowances:key_person", "A key person's allowances: the month, the year against the limits, the account", activity=ALLOWANCES, subject="key_person", get=COORD),
+    _e("allowances:statement_approve", "Approve a key person's monthly statement (the amounts are frozen)", activity=ALLOWANCES, subject="key_person", post=COORD),
+    _e("allowances:declare", "Record an allowance from another organisation", activity=ALLOWANCES, subject="key_person", post=COORD),
+    _e("allowances:declared_withdraw", "Withdraw an allowance from elsewhere entered by mistake", activity=ALLOWANCES, subject="key_person", post=COORD),
+    _e("allowances:payment_details", "Set the account a key person is paid to (IBAN)", activity=ALLOWANCES, subject="key_person", post=COORD),
+    _e("allowances:claims", "Expense claims of the region (waiting ones first)", activity=ALLOWANCES, get=COORD),
+    _e("allowances:claim", "An expense claim: approve, or decline with a reason", activity=ALLOWANCES, subject="claim", get=COORD, post=COORD),
+    _e("allowances:claim_receipt", "The receipt of an expense claim (download)", activity=ALLOWANCES, subject="claim", export=True, get={C: Scope.REGION, K: Scope.OWN}),
+    _e("allowances:my_claims", "My expense claims and what happened to them", activity=ALLOWANCES, get=OWN_KP),
+    _e("allowances:my_claim_new", "Claim expenses (kilometres, public transport with a receipt, other)", activity=ALLOWANCES, get=OWN_KP, post=OWN_KP),
     # --- figures ------------------------------------------------------------------------------
     _e("reporting:coordinator_today", "Today and this week: what needs the coordinator", activity=DEPLOYMENT, get=COORD),
     _e("reporting:coordinator_dashboard", "All figures of the region or a municipality, with the previous period", get=_same(Scope.AGGREGATE, C)),

@@ -149,6 +149,17 @@ ACTIVITIES: dict[str, ProcessingActivity] = {
             _("signals raised and advice given by key persons, the hours spent on advice; never named newcomers"),
         ),
         _activity(
+            "allowances",
+            _("Allowances and expenses"),
+            _("Paying key persons their volunteer allowance, pay and expenses, within the tax-free limits."),
+            _("GDPR art. 6(1)(b): the agreement with the key person; art. 6(1)(c): tax law (the limits, the books)."),
+            ("key_person",),
+            _(
+                "hours and allowance per month, allowances from other organisations, expense claims and "
+                "receipts, IBAN and account holder, date of birth (for the limit per hour)"
+            ),
+        ),
+        _activity(
             "account-management",
             _("Accounts and sign-in"),
             _("Letting the right people sign in, with the right roles, securely."),

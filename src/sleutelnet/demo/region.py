@@ -402,6 +402,9 @@ def load_demo(*, today: dt.date | None = None) -> LoadResult:
         from sleutelnet.demo import voice as voice_story
 
         voice_counts = voice_story.play(world, history.demo_kp.user)
+        from sleutelnet.demo import care as care_story
+
+        care_counts = care_story.play(world)
         # The replay dated the requests afterwards (fix_timestamps), so the months the services
         # filled in as they went are those of today: compute the rollups again from the records.
         from sleutelnet.reporting.services import rebuild
@@ -413,7 +416,7 @@ def load_demo(*, today: dt.date | None = None) -> LoadResult:
         OutboxMessage.objects.filter(id__gt=last_message, status=OutboxStatus.PENDING).update(
             status=OutboxStatus.SENT, sent_at=timezone.now()
         )
-        counts = history.counts() | voice_counts
+        counts = history.counts() | voice_counts | care_counts
     return LoadResult(
         created=True, seconds=time.monotonic() - started, counts=counts, skipped=history.skipped
     )

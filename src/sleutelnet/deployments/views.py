@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from sleutelnet.allowances.selectors import hours_summary
+from sleutelnet.allowances.selectors import Extra, LimitWarning, hours_summary, limit_checks
 from sleutelnet.core import clock
 from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import Region, Role
@@ -139,6 +139,17 @@ class CandidateRow:
     weight: float
     reasons: list[str]
     violations: list[str] = field(default_factory=list)
+    #: The tax-free limits this offer would push the key person past (they inform, never block).
+    limit_warnings: list[LimitWarning] = field(default_factory=list)
+
+
+def _with_limit_warnings(req: Request, rows: list[CandidateRow]) -> None:
+    """Warn before an offer that would take a volunteer over an allowance limit, counting the
+    approved, filed and accepted work of that month: all candidates in one go (no query each)."""
+    day = local_day(req.starts_at)
+    checks = limit_checks([Extra(row.key_person, day, req.hours, req.region_id) for row in rows], planned=True)
+    for row, warnings in zip(rows, checks, strict=True):
+        row.limit_warnings = warnings
 
 
 def _candidates(req: Request, assignments: list[Assignment]) -> tuple[list[CandidateRow], list[CandidateRow]]:
@@ -179,6 +190,7 @@ def _render_coordinator_request(
         assignments_for(request.user).filter(request=req).order_by("offered_at", "id")  # type: ignore[arg-type]
     )
     feasible, infeasible = candidates if candidates is not None else _candidates(req, assignments)
+    _with_limit_warnings(req, feasible)
     rows = []
     for a in assignments:
         form = None
@@ -535,10 +547,20 @@ def _comment_form(assignment: Assignment, data: Any = None) -> CommentForm:
     return CommentForm(data, auto_id=f"id_{assignment.uuid.hex[:12]}_%s")
 
 
+def _limit_warnings(assignments: list[Assignment]) -> list[list[LimitWarning]]:
+    """For each filed report: the tax-free limits its approval would take the key person past."""
+    known = [a for a in assignments if a.key_person_id is not None]
+    checks = limit_checks([Extra(a.key_person, a.report.date, a.report.hours, a.request.region_id) for a in known])  # type: ignore[arg-type]
+    by_id = {a.id: w for a, w in zip(known, checks, strict=True)}
+    return [by_id.get(a.id, []) for a in assignments]
+
+
 def approvals(request: HttpRequest) -> HttpResponse:
-    """Filed reports waiting for the coordinator: approve, or send back with a comment."""
+    """Filed reports waiting for the coordinator: approve, or send back with a comment; with a
+    warning where approving would take the key person past an allowance limit."""
     page = paginate(request, _approval_items(request), per_page=25)
-    items = [(a, _comment_form(a)) for a in page.object_list]
+    assignments = list(page.object_list)
+    items = [(a, _comment_form(a), w) for a, w in zip(assignments, _limit_warnings(assignments), strict=True)]
     return render(request, "deployments/approvals.html", {"page": page, "items": items})
 
 
@@ -553,6 +575,8 @@ def _approval_assignment(request: HttpRequest, uuid: UUID) -> Assignment:
 
 def _approval_card(request: HttpRequest, a: Assignment, **extra: Any) -> HttpResponse:
     context = {"a": a, "comment_form": extra.pop("comment_form", None) or _comment_form(a), **extra}
+    if "done" not in extra and getattr(a, "report", None) is not None and a.key_person_id:
+        context["limit_warnings"] = _limit_warnings([a])[0]
     return render(request, "deployments/_approval_card.html", context)
 
 
@@ -591,7 +615,11 @@ def return_report(request: HttpRequest, uuid: UUID) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         return _approval_card(request, a, comment_form=form, open_return=True)
     page = paginate(request, _approval_items(request), per_page=25)
-    items = [(item, form if item.id == a.id else _comment_form(item)) for item in page.object_list]
+    assignments = list(page.object_list)
+    items = [
+        (item, form if item.id == a.id else _comment_form(item), w)
+        for item, w in zip(assignments, _limit_warnings(assignments), strict=True)
+    ]
     return render(request, "deployments/approvals.html", {"page": page, "items": items})
 
 

@@ -115,7 +115,10 @@ class KeyPerson(PublicIdModel):
     status = models.CharField(
         _("status"), max_length=16, choices=KeyPersonStatus.choices, default=KeyPersonStatus.CANDIDATE
     )
+    vog_issued_on = models.DateField(_("VOG issued on"), null=True, blank=True)
     vog_valid_until = models.DateField(_("VOG valid until"), null=True, blank=True)
+    #: Only for the allowance limit per hour, which is lower below 21.
+    born_on = models.DateField(_("date of birth"), null=True, blank=True, help_text=_("Only for the allowance limit: it is lower below 21."))
     #: A pause the key person took themselves (they may end it); the worker ends it after this day.
     paused_by_self = models.BooleanField(_("paused by the key person"), default=False)
     paused_until = models.DateField(_("paused until"), null=True, blank=True)

@@ -118,6 +118,19 @@ def _validate_key_person(data: KeyPersonData, region: Region) -> None:
             raise DomainError(_("The end of a time slot must be after its start."), field="availability")
 
 
+def _require_onboarding(kp: KeyPerson, data: KeyPersonData) -> None:
+    """A candidate becomes active only through the onboarding checklist (care.services.activate).
+
+    Registering someone who already works as a key person (an existing pool) may start as
+    active; a candidate is not made active by editing the profile.
+    """
+    if data.status != KeyPersonStatus.ACTIVE or kp.status != KeyPersonStatus.CANDIDATE:
+        return
+    raise DomainError(
+        _("A candidate becomes active when every onboarding step is done: use the onboarding page."), field="status"
+    )
+
+
 def _apply_key_person(kp: KeyPerson, data: KeyPersonData) -> KeyPerson:
     kp.full_name = data.full_name.strip()
     kp.status = data.status
@@ -160,7 +173,9 @@ def update_key_person(*, actor: User, key_person: KeyPerson, data: KeyPersonData
     """A coordinator updates a key person's profile."""
     _coordinator(actor, key_person.region)
     _validate_key_person(data, key_person.region)
-    kp = _apply_key_person(KeyPerson.objects.select_for_update().get(pk=key_person.pk), data)
+    locked = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
+    _require_onboarding(locked, data)
+    kp = _apply_key_person(locked, data)
     processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
     return kp
 

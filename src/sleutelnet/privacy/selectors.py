@@ -35,7 +35,8 @@ def newcomers_of(user: User) -> QuerySet[Newcomer]:
 
 
 def key_persons_of(user: User) -> QuerySet[KeyPerson]:
-    return KeyPerson.objects.filter(region_id__in=privacy_regions(user))
+    """Key persons of the privacy officer's regions, with what the export reads of each row."""
+    return KeyPerson.objects.filter(region_id__in=privacy_regions(user)).select_related("user", "communication_language", "payment_details")
 
 
 def find_persons(user: User, kind: str, text: str) -> list[Newcomer | KeyPerson]:

@@ -33,6 +33,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from sleutelnet.allowances.services import forget_key_person
 from sleutelnet.core import clock, processing
 from sleutelnet.core.exceptions import DomainError, NotAllowed
 from sleutelnet.core.models import AuditLogEntry, Membership, ProcessingLogEntry, Region, Role, User
@@ -196,6 +197,7 @@ def anonymise_key_person_record(kp: KeyPerson, *, activity: str) -> None:
         # The admin's history names the account by its name.
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).delete()
     CalendarFeed.objects.filter(key_person=kp).delete()
+    forget_key_person(kp)  # the account number, allowances from elsewhere, receipts; the amounts stay
     kp.availability.all().delete()
     AvailabilityException.objects.filter(key_person=kp).delete()
     kp.languages.all().delete()
@@ -206,6 +208,7 @@ def anonymise_key_person_record(kp: KeyPerson, *, activity: str) -> None:
     kp.full_name = _in_default_language(_("Anonymised key person"))
     kp.email = kp.phone = kp.gender = ""
     kp.vog_valid_until = None
+    kp.born_on = None
     kp.communication_language = None
     kp.user = None
     kp.status = KeyPersonStatus.STOPPED

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from sleutelnet.core import processing
@@ -33,6 +34,8 @@ COVERAGE: dict[str, dict[str, str]] = {
         "deployments.ActivityReport": EXPORTED,
         "reporting.NewcomerMonth": "a mark for the unique count in the figures, derived from the reports in the export "
         "(deleted with the newcomer)",
+        "allowances.StatementLine": "what the key person was paid for a report: the key person's money, not the newcomer's "
+        "data (the report itself is in the export)",
     },
     "people.KeyPerson": {
         "people.KeyPerson": EXPORTED,
@@ -44,12 +47,28 @@ COVERAGE: dict[str, dict[str, str]] = {
         "notifications.CalendarFeed": EXPORTED,
         "reporting.KeyPersonMonth": "monthly sums for the figures, derived from the reports in the export "
         "(deleted with the key person)",
+        "reporting.KeyPersonPeriod": "sums per month, quarter and year for the figures, derived from the reports in "
+        "the export (deleted with the key person)",
         "voice.ConsultationAnswer": EXPORTED,
         "voice.Consultation": EXPORTED,
         "voice.AdvicePoint": "the asker's summary of all advice on a consultation, not the key person's own data "
         "(the export names the consultations the key person answered)",
         "people.Newcomer": "the newcomers who must never be offered this key person: their data, not the key person's "
         "(the export says how many there are)",
+        "allowances.PaymentDetails": EXPORTED,
+        "allowances.DeclaredAllowance": EXPORTED,
+        "allowances.ExpenseClaim": EXPORTED,
+        "allowances.ClaimReceipt": "the receipt files the key person uploaded: the export lists each claim and whether it has "
+        "a receipt; the key person downloads the files themselves on the portal (My expenses)",
+        "care.OnboardingStep": EXPORTED,
+        "care.Agreement": EXPORTED,
+        "care.Attendance": EXPORTED,
+        "care.Certificate": EXPORTED,
+        "care.CheckIn": EXPORTED,
+        "care.VogReminder": EXPORTED,
+        "care.ExperienceStatement": EXPORTED,
+        "allowances.MonthlyStatement": EXPORTED,
+        "allowances.StatementLine": EXPORTED,
     },
 }
 
@@ -173,8 +192,15 @@ def newcomer_export(nc: Newcomer) -> dict[str, Any]:
     }
 
 
-def key_person_export(kp: KeyPerson) -> dict[str, Any]:
-    """Everything held about a key person, as plain data."""
+#: The readable page shows a key person's data in two parts, so neither page grows past the
+#: query ceiling; the JSON download holds both.
+KEY_PERSON_PARTS = ("work", "care")
+
+
+def key_person_export(kp: KeyPerson, part: str | None = None) -> dict[str, Any]:
+    """Everything held about a key person, as plain data; `part` "work" or "care" for half of it."""
+    if part == "care":
+        return {"kind": "key_person", "exported_at": _value(timezone.now()), "allowances": _allowances(kp), "care": _care(kp)}
     assignments = (
         Assignment.objects.filter(key_person=kp)
         .select_related("request__organisation", "request__municipality", "request__language", "report")
@@ -230,4 +256,80 @@ def key_person_export(kp: KeyPerson) -> dict[str, Any]:
             for a in assignments
         ],
         "processing_log": _log_lines("key_person", kp.pk),
+    } | ({} if part == "work" else {"allowances": _allowances(kp), "care": _care(kp)})
+
+
+def _care(kp: KeyPerson) -> dict[str, Any]:
+    """Onboarding, agreements, trainings, check-ins and experience statements."""
+    from sleutelnet.care.models import (
+        Agreement,
+        Attendance,
+        Certificate,
+        CheckIn,
+        ExperienceStatement,
+        OnboardingStep,
+        VogReminder,
+    )
+
+    return {
+        "date_of_birth": _value(kp.born_on),
+        "vog_issued_on": _value(kp.vog_issued_on),
+        "onboarding": [
+            _fields(s, ["step", "done_on", "note"]) | {"by": str(s.done_by)}
+            for s in OnboardingStep.objects.filter(key_person=kp).select_related("done_by")
+        ],
+        "agreements": [
+            _fields(a, ["kind", "starts_on", "ends_on", "hourly_rate", "signed_on", "confidentiality_signed_on"])
+            for a in Agreement.objects.filter(key_person=kp)
+        ],
+        "certificates": [
+            _fields(c, ["issued_on", "valid_until"]) | {"training": c.course.name}
+            for c in Certificate.objects.filter(key_person=kp).select_related("course")
+        ],
+        "attendance": [
+            {"training": a.session.course.name, "session": _value(a.session.starts_at), "attended": a.attended}
+            for a in Attendance.objects.filter(key_person=kp).select_related("session__course")
+        ],
+        "check_ins": [_fields(c, ["on", "reason", "note"]) | {"by": str(c.by)} for c in CheckIn.objects.filter(key_person=kp).select_related("by")],
+        "vog_reminders": [_fields(r, ["valid_until", "days_before", "sent_at"]) for r in VogReminder.objects.filter(key_person=kp)],
+        "experience_statements": [
+            _fields(e, ["signed_on", "content"]) | {"signed_by": str(e.signed_by)}
+            for e in ExperienceStatement.objects.filter(key_person=kp).select_related("signed_by")
+        ],
+    }
+
+
+def _allowances(kp: KeyPerson) -> dict[str, Any]:
+    """The key person's money: account, allowances from elsewhere, claims, monthly statements."""
+    from sleutelnet.allowances.models import (
+        ClaimReceipt,
+        DeclaredAllowance,
+        ExpenseClaim,
+        MonthlyStatement,
+        PaymentDetails,
+    )
+
+    try:
+        details: PaymentDetails | None = kp.payment_details  # type: ignore[attr-defined]
+    except PaymentDetails.DoesNotExist:
+        details = None
+    receipts = ClaimReceipt.objects.filter(claim_id=OuterRef("pk"))
+    claims = ExpenseClaim.objects.filter(key_person=kp).annotate(has_receipt=Exists(receipts)).order_by("date", "id")
+    statements = MonthlyStatement.objects.filter(key_person=kp).prefetch_related("lines").order_by("month")
+    return {
+        "payment_details": None if details is None else {"iban": details.iban, "account_holder": details.account_holder},
+        "allowances_from_other_organisations": [
+            _fields(d, ["month", "amount", "organisation", "created_at", "withdrawn_at"])
+            for d in DeclaredAllowance.objects.filter(key_person=kp).order_by("month", "id")
+        ],
+        "expense_claims": [
+            _fields(c, ["uuid", "date", "kind", "kilometres", "per_km", "amount", "description", "status", "decided_at", "decline_reason"])
+            | {"receipt": c.has_receipt}
+            for c in claims
+        ],
+        "monthly_statements": [
+            _fields(s, ["uuid", "month", "volunteer_hours", "volunteer_amount", "paid_hours", "paid_amount", "expenses", "total", "declared_elsewhere", "approved_at"])
+            | {"lines": [_fields(line, ["kind", "date", "hours", "rate", "amount"]) for line in s.lines.all()]}
+            for s in statements
+        ],
     }

@@ -17,7 +17,7 @@ from sleutelnet.core.models import Region
 from sleutelnet.privacy import selectors, services
 from sleutelnet.privacy.forms import EraseForm, RetentionForm, SubjectSearchForm
 from sleutelnet.privacy.models import DataSubjectRequest, RetentionKind, RetentionRun
-from sleutelnet.privacy.subject_export import key_person_export, newcomer_export
+from sleutelnet.privacy.subject_export import KEY_PERSON_PARTS, key_person_export, newcomer_export
 from sleutelnet.web.forms import attach_domain_error
 
 
@@ -34,10 +34,14 @@ def subjects(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy/subjects.html", {"form": form, "found": found, "handled": handled}, status=status)
 
 
-def _subject_page(request: HttpRequest, subject: Any, data: dict[str, Any], erase_form: EraseForm | None = None) -> HttpResponse:
+def _subject_page(
+    request: HttpRequest, subject: Any, data: dict[str, Any], erase_form: EraseForm | None = None, part: str = ""
+) -> HttpResponse:
     kind = data["kind"]
     label = subject.reference if kind == "newcomer" else subject.full_name
-    context = {"subject": subject, "kind": kind, "data": data, "label": label, "erase_form": erase_form or EraseForm()}
+    context = {
+        "subject": subject, "kind": kind, "data": data, "label": label, "erase_form": erase_form or EraseForm(), "part": part,
+    }
     return render(request, "privacy/subject.html", context, status=400 if erase_form is not None else 200)
 
 
@@ -48,8 +52,12 @@ def newcomer_subject(request: HttpRequest, uuid: UUID) -> HttpResponse:
 
 
 def key_person_subject(request: HttpRequest, uuid: UUID) -> HttpResponse:
+    """A key person's data in two readable parts (work; care and money); the download holds both."""
     kp = get_object_or_404(selectors.key_persons_of(request.user), uuid=uuid)  # type: ignore[arg-type]
-    return _subject_page(request, kp, key_person_export(kp))
+    part = request.GET.get("part", "work")
+    if part not in KEY_PERSON_PARTS:
+        part = "work"
+    return _subject_page(request, kp, key_person_export(kp, part=part), part=part)
 
 
 def _download(request: HttpRequest, subject: Any, data: dict[str, Any]) -> HttpResponse:
@@ -106,7 +114,7 @@ def key_person_subject_erase(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """Erase a key person (AVG art. 17), after typing the name."""
     kp = get_object_or_404(selectors.key_persons_of(request.user), uuid=uuid)  # type: ignore[arg-type]
     return _erase(
-        request, kp, key_person_export(kp), lambda **kw: services.erase_key_person(key_person=kp, **kw),
+        request, kp, key_person_export(kp, part="work"), lambda **kw: services.erase_key_person(key_person=kp, **kw),
         _("The key person was erased. The record stays without anything that says who it was."),
     )
 

@@ -26,6 +26,8 @@ from sleutelnet.reporting.selectors import Figures, PeriodFigures, Sums
 from sleutelnet.reporting.suppression import Suppressed, suppress_vector
 
 COUNT, HOURS, MONEY, SHARE, NUMBER = "count", "hours", "money", "share", "number"
+#: A chart shows at most this many bars; its table shows every row.
+CHART_ROWS = 20
 
 Value = int | Decimal | float | str | Suppressed | None
 
@@ -150,6 +152,11 @@ def _chart(table: Table, series_names: Sequence[str] | None = None) -> str:
 
     if not table.rows:
         return ""
+    rows = table.rows
+    if len(rows) > CHART_ROWS:
+        # A national table has 342 municipalities: the chart shows the largest, the table all.
+        j = table.chart_columns[0]
+        rows = sorted(rows, key=lambda r: -(float(r.cells[j]) if isinstance(r.cells[j], (int, float, Decimal)) else -1))[:CHART_ROWS]
     style = Style(
         background="white",
         plot_background="white",
@@ -168,7 +175,7 @@ def _chart(table: Table, series_names: Sequence[str] | None = None) -> str:
         style=style,
         js=[],
         width=760,
-        height=max(300, 28 * len(table.rows) + 120) if table.chart_kind == "hbar" else 380,
+        height=max(300, 28 * len(rows) + 120) if table.chart_kind == "hbar" else 380,
         show_legend=len(table.chart_columns) > 1,
         legend_at_bottom=True,
         x_label_rotation=0 if table.chart_kind == "hbar" else 30,
@@ -176,13 +183,13 @@ def _chart(table: Table, series_names: Sequence[str] | None = None) -> str:
         print_values=False,
         show_y_guides=True,
         margin=16,
-        title=table.title,
+        title=table.title if len(rows) == len(table.rows) else _("%(title)s: the %(n)s largest") % {"title": table.title, "n": len(rows)},
     )
-    labels = [r.label for r in table.rows]
+    labels = [r.label for r in rows]
     chart.x_labels = list(reversed(labels)) if table.chart_kind == "hbar" else labels
     for n, j in enumerate(table.chart_columns):
         values: list[float | None] = []
-        for r in table.rows:
+        for r in rows:
             v = r.cells[j]
             values.append(None if v is None or isinstance(v, (Suppressed, str)) else float(v))
         if table.chart_kind == "hbar":

@@ -67,8 +67,8 @@ INDICATORS: tuple[Indicator, ...] = (
               "towards 1 when few do all.", NEITHER, False),
     Indicator("state", "Key persons", "Today: active, paused, over capacity, close to the allowance limit, VOG ending",
               "Registry now: status active; paused by themselves; approved hours this month over their capacity; this "
-              "year's allowance at 80 % or more of the tax-free maximum; VOG ending within 60 days. Trained: with the care "
-              "issue.", NEITHER, True),
+              "year's allowance at 80 % or more of the tax-free maximum; VOG ending within 60 days; trained: active with "
+              "a valid certificate of a basic training.", NEITHER, True),
     Indicator("totals.allowance", "Efficiency", "Allowances", "Report hours times the region's allowance per hour on the "
               "day; expenses are added once they are recorded.", BOTH, False),
     Indicator("cost_per_participant|cost_per_hour", "Efficiency", "Allowance per participant and per hour",

@@ -47,7 +47,8 @@ class Rollup(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["subject", "dimension", "month", "region"], name="rollup_region_month"),
+            models.Index(fields=["region", "month"], name="rollup_region_month"),
+            models.Index(fields=["dimension", "month"], name="rollup_dimension_month"),
         ]
         verbose_name = _("rollup")
         verbose_name_plural = _("rollups")
@@ -92,3 +93,64 @@ class KeyPersonMonth(models.Model):
             models.UniqueConstraint(fields=["municipality", "month", "key_person"], name="key_person_month_unique"),
         ]
         indexes = [models.Index(fields=["month", "region"], name="key_person_month_region")]
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    QUARTER = "quarter", _("Quarter")
+    YEAR = "year", _("Year")
+
+
+class RegionRollup(models.Model):
+    """`Rollup` summed over the municipalities of a region: what a national or multi-region
+    dashboard reads (25 regions instead of 342 municipalities: fourteen times fewer rows)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    subject = models.CharField(max_length=8, choices=Subject.choices)
+    dimension = models.CharField(max_length=16)
+    value = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    hours = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    participants = models.PositiveIntegerField(default=0)
+    little_dutch = models.PositiveIntegerField(default=0)
+    first_contact = models.PositiveIntegerField(default=0)
+    allowance = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "month", "subject", "dimension", "value"], name="region_rollup_unique_cell")
+        ]
+        indexes = [models.Index(fields=["month", "region"], name="region_rollup_month")]
+
+
+class PeriodCount(models.Model):
+    """Distinct newcomers supported individually in a municipality in a month, quarter or year:
+    unique counts do not add up over months, so each standard period is counted once here."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=PeriodKind.choices)
+    start = models.DateField()
+    newcomers = models.PositiveIntegerField(default=0)
+    newcomers_little_dutch = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["municipality", "kind", "start"], name="period_count_unique")]
+        indexes = [models.Index(fields=["kind", "start", "region"], name="period_count_lookup")]
+
+
+class KeyPersonPeriod(models.Model):
+    """A key person's approved hours and allowance in a month, quarter or year (all
+    municipalities together): the spread of work without summing months per person."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    key_person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=PeriodKind.choices)
+    start = models.DateField()
+    hours = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    allowance = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key_person", "kind", "start"], name="key_person_period_unique")]
+        indexes = [models.Index(fields=["kind", "start", "region"], name="key_person_period_lookup")]

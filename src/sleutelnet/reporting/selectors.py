@@ -23,7 +23,14 @@ from sleutelnet.core.models import Municipality, Role, User
 from sleutelnet.core.selectors import region_ids
 from sleutelnet.deployments.models import ActivityReport
 from sleutelnet.people.models import KeyPersonRole
-from sleutelnet.reporting.models import KeyPersonMonth, NewcomerMonth, Rollup, Subject
+from sleutelnet.reporting.models import (
+    KeyPersonMonth,
+    KeyPersonPeriod,
+    PeriodCount,
+    RegionRollup,
+    Rollup,
+    Subject,
+)
 from sleutelnet.reporting.periods import Period
 from sleutelnet.reporting.services import INSTITUTION_KINDS
 from sleutelnet.reporting.suppression import Suppressed, is_small
@@ -194,17 +201,23 @@ def _period_case(period: Period) -> Case:
 
 
 def figures(scope: Scope, period: Period) -> Figures:
-    """All indicators for the period and the one before it (for the comparison), in six queries."""
+    """All indicators for the period and the one before it (for the comparison), in five
+    queries over small rows: the region rollups for the breakdowns (municipality rollups when
+    one municipality is chosen), the municipalities' totals, the unique counts and the hours
+    per key person of the two periods."""
     prev = period.previous()
     cur_fig, prev_fig = PeriodFigures(period), PeriodFigures(prev)
     by_flag = {1: cur_fig, 0: prev_fig}
-    window = Q(month__gte=prev.start, month__lt=period.end) & scope.q()
+    window = Q(month__gte=prev.start, month__lt=period.end)
+    regions_q = Q() if scope.regions is None else Q(region_id__in=scope.regions)
+    one = scope.municipality_id is not None
 
-    # Reports and requests in one query: both subjects share the table and the grouping.
+    # Breakdowns and totals: region rollups, or the municipality's own rows.
+    source = Rollup.objects.filter(municipality_id=scope.municipality_id) if one else RegionRollup.objects.filter(regions_q)
     rows = (
-        Rollup.objects.filter(window)
+        source.filter(window)
         .annotate(p=_period_case(period))
-        .values("p", "subject", "municipality_id", "dimension", "value")
+        .values("p", "subject", "dimension", "value")
         .annotate(**{m: Sum(m) for m in MEASURES})
         .order_by()
     )
@@ -212,41 +225,52 @@ def figures(scope: Scope, period: Period) -> Figures:
         fig = by_flag[row["p"]]
         if row["subject"] == Subject.REQUEST:
             fig.requests[row["dimension"]][row["value"]] += row["count"]
-            if row["dimension"] == "total":
-                fig.requests_by_municipality[row["municipality_id"]] += row["count"]
         elif row["dimension"] == "total":
             fig.totals.add(row)
-            fig.by_municipality[row["municipality_id"]].add(row)
         else:
             fig.breakdown[row["dimension"]][row["value"]].add(row)
 
-    # Unique newcomers: distinct within a municipality and period (a newcomer lives in one).
-    newcomers = (
-        NewcomerMonth.objects.filter(window)
+    # The totals per municipality (reports and requests), for the reach and efficiency tables.
+    per_muni = (
+        Rollup.objects.filter(window, scope.q(), dimension="total")
         .annotate(p=_period_case(period))
-        .values("p", "municipality_id")
-        .annotate(
-            n=Count("newcomer_id", distinct=True),
-            ld=Count("newcomer_id", distinct=True, filter=Q(little_dutch=True)),
-        )
+        .values("p", "subject", "municipality_id")
+        .annotate(**{m: Sum(m) for m in MEASURES})
         .order_by()
     )
-    for row in newcomers:
+    for row in per_muni:
         fig = by_flag[row["p"]]
-        fig.newcomers += row["n"]
-        fig.newcomers_little_dutch += row["ld"]
-        fig.newcomers_by_municipality[row["municipality_id"]] = row["n"]
+        if row["subject"] == Subject.REQUEST:
+            fig.requests_by_municipality[row["municipality_id"]] += row["count"]
+        else:
+            fig.by_municipality[row["municipality_id"]].add(row)
 
-    people = (
-        KeyPersonMonth.objects.filter(window)
-        .annotate(p=_period_case(period))
-        .values("p", "key_person_id")
-        .annotate(h=Sum("hours"))
-        .order_by()
-        .values_list("p", "h")
-    )
-    for flag, hours in people:
-        by_flag[flag].key_person_hours.append(hours or Decimal(0))
+    # Unique newcomers: distinct within a municipality and period (a newcomer lives in one).
+    starts = (period.start, prev.start)
+    for start, mid, n, ld in PeriodCount.objects.filter(scope.q(), kind=period.kind, start__in=starts).values_list(
+        "start", "municipality_id", "newcomers", "newcomers_little_dutch"
+    ):
+        fig = cur_fig if start == period.start else prev_fig
+        fig.newcomers += n
+        fig.newcomers_little_dutch += ld
+        fig.newcomers_by_municipality[mid] = n
+
+    # Hours per key person: over the whole scope from the period sums; for one municipality
+    # from its months (a key person's hours there only).
+    if one:
+        people = (
+            KeyPersonMonth.objects.filter(window, municipality_id=scope.municipality_id)
+            .annotate(p=_period_case(period))
+            .values("p", "key_person_id")
+            .annotate(h=Sum("hours"))
+            .order_by()
+            .values_list("p", "h")
+        )
+        for flag, hours in people:
+            by_flag[flag].key_person_hours.append(hours or Decimal(0))
+    else:
+        for start, hours in KeyPersonPeriod.objects.filter(regions_q, kind=period.kind, start__in=starts).values_list("start", "hours"):
+            (cur_fig if start == period.start else prev_fig).key_person_hours.append(hours)
 
     munis = list(Municipality.objects.filter(_muni_q(scope)).order_by("name").values_list("id", "name", "region__small_count_threshold"))
     return Figures(
@@ -290,6 +314,8 @@ class KeyPersonState:
     vog_expiring: int | Suppressed
     over_capacity: int | Suppressed
     near_allowance_limit: int | Suppressed
+    #: Active key persons with a valid certificate of a basic training (care).
+    trained: int | Suppressed = 0
 
 
 def key_person_state(regions: list[int], today: dt.date, *, threshold: int | None = None) -> KeyPersonState:
@@ -298,20 +324,28 @@ def key_person_state(regions: list[int], today: dt.date, *, threshold: int | Non
     from sleutelnet.people.models import KeyPerson
 
     people = KeyPerson.objects.filter(region_id__in=regions, anonymised_at__isnull=True)
+    # One query; the join to the certificates repeats rows, so every count is distinct.
+    basic_valid = Q(certificates__course__kind="basic", certificates__issued_on__lte=today) & (
+        Q(certificates__valid_until__isnull=True) | Q(certificates__valid_until__gte=today)
+    )
     counts = people.aggregate(
-        active=Count("pk", filter=Q(status="active")),
-        paused=Count("pk", filter=Q(paused_by_self=True)),
-        vog=Count("pk", filter=Q(vog_valid_until__gte=today, vog_valid_until__lt=today + dt.timedelta(days=60))),
+        active=Count("pk", filter=Q(status="active"), distinct=True),
+        paused=Count("pk", filter=Q(paused_by_self=True), distinct=True),
+        vog=Count("pk", filter=Q(vog_valid_until__gte=today, vog_valid_until__lt=today + dt.timedelta(days=60)), distinct=True),
+        trained=Count("pk", filter=Q(status="active") & basic_valid, distinct=True),
     )
     month = today.replace(day=1)
     # This month's hours and this year's allowance per key person, in one query.
-    per_person = list(
-        KeyPersonMonth.objects.filter(region_id__in=regions, month__gte=today.replace(month=1, day=1), month__lte=month)
-        .values("key_person_id")
-        .annotate(h=Sum("hours", filter=Q(month=month)), a=Sum("allowance"))
-        .order_by()
-        .values_list("key_person_id", "h", "a")
-    )
+    periods = KeyPersonPeriod.objects.filter(
+        Q(kind="month", start=month) | Q(kind="year", start=today.replace(month=1, day=1)), region_id__in=regions
+    ).values_list("key_person_id", "kind", "hours", "allowance")
+    per_person_map: dict[int, list[Decimal | None]] = defaultdict(lambda: [None, None])
+    for pk, kind, hours, allowance in periods:
+        if kind == "month":
+            per_person_map[pk][0] = hours
+        else:
+            per_person_map[pk][1] = allowance
+    per_person = [(pk, h, a) for pk, (h, a) in per_person_map.items()]
     this_month = {pk: h for pk, h, _a in per_person if h}
     capacity = dict(
         people.filter(pk__in=list(this_month), capacity_hours_per_month__isnull=False).values_list("pk", "capacity_hours_per_month")
@@ -330,6 +364,7 @@ def key_person_state(regions: list[int], today: dt.date, *, threshold: int | Non
         vog_expiring=shown(counts["vog"]),
         over_capacity=shown(over),
         near_allowance_limit=shown(near),
+        trained=shown(counts["trained"]),
     )
 
 

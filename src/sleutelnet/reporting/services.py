@@ -25,18 +25,19 @@ from django.db.models import (
     F,
     IntegerField,
     Max,
+    Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 
 from sleutelnet.allowances.models import AllowanceRate
 from sleutelnet.core import clock
-from sleutelnet.core.models import Municipality
+from sleutelnet.core.models import Municipality, Region
 from sleutelnet.deployments.models import (
     ActivityReport,
     Assignment,
@@ -44,7 +45,15 @@ from sleutelnet.deployments.models import (
     Request,
     RequestStatus,
 )
-from sleutelnet.reporting.models import KeyPersonMonth, NewcomerMonth, Rollup, Subject
+from sleutelnet.reporting.models import (
+    KeyPersonMonth,
+    KeyPersonPeriod,
+    NewcomerMonth,
+    PeriodCount,
+    RegionRollup,
+    Rollup,
+    Subject,
+)
 
 #: Assignment states that mean "a key person said yes": the request was filled.
 FILLED_STATES = (AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
@@ -332,23 +341,79 @@ def _local_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
     return start, dt.datetime.combine(next_month(month), dt.time.min, tzinfo=tz)
 
 
+SUMS = ("count", "hours", "participants", "little_dutch", "first_contact", "allowance")
+
+
+def periods_of(month: dt.date) -> dict[str, tuple[dt.date, dt.date]]:
+    """The month, quarter and year a month belongs to, as [start, end)."""
+    quarter = month.replace(month=3 * ((month.month - 1) // 3) + 1)
+    q_end = next_month(next_month(next_month(quarter)))
+    year = month.replace(month=1)
+    return {"month": (month, next_month(month)), "quarter": (quarter, q_end), "year": (year, year.replace(year=year.year + 1))}
+
+
+def _derive(region_id: int, municipality_id: int, month: dt.date, key_person_ids: set[int], *, newcomers: bool) -> None:
+    """Recompute what is derived from the base rows of one municipality-month: the region's
+    month, the municipality's unique counts and the key persons' period sums."""
+    RegionRollup.objects.filter(region_id=region_id, month=month).delete()
+    RegionRollup.objects.bulk_create(
+        RegionRollup(region_id=region_id, month=month, subject=r["subject"], dimension=r["dimension"], value=r["value"],
+                     **{m: r[m] or 0 for m in SUMS})
+        for r in Rollup.objects.filter(region_id=region_id, month=month)
+        .values("subject", "dimension", "value").annotate(**{m: Sum(m) for m in SUMS}).order_by()
+    )
+    for kind, (start, end) in periods_of(month).items():
+        if newcomers:
+            PeriodCount.objects.filter(municipality_id=municipality_id, kind=kind, start=start).delete()
+            agg = NewcomerMonth.objects.filter(municipality_id=municipality_id, month__gte=start, month__lt=end).aggregate(
+                n=Count("newcomer_id", distinct=True), ld=Count("newcomer_id", distinct=True, filter=Q(little_dutch=True))
+            )
+            if agg["n"]:
+                PeriodCount.objects.create(region_id=region_id, municipality_id=municipality_id, kind=kind, start=start,
+                                           newcomers=agg["n"], newcomers_little_dutch=agg["ld"])
+        if key_person_ids:
+            KeyPersonPeriod.objects.filter(key_person_id__in=key_person_ids, kind=kind, start=start).delete()
+            KeyPersonPeriod.objects.bulk_create(
+                KeyPersonPeriod(key_person_id=r["key_person_id"], region_id=r["r"], kind=kind, start=start, hours=r["h"] or 0,
+                                allowance=r["a"] or 0)
+                for r in KeyPersonMonth.objects.filter(key_person_id__in=key_person_ids, month__gte=start, month__lt=end)
+                .values("key_person_id").annotate(r=Min("region_id"), h=Sum("hours"), a=Sum("allowance")).order_by()
+            )
+
+
 @transaction.atomic
 def refresh_month(*, municipality_id: int, month: dt.date, reports: bool = True, requests: bool = True) -> None:
-    """Recompute the rollups of one municipality and month from the raw records."""
+    """Recompute the rollups of one municipality and month from the raw records, and what is
+    derived from them. The region row is locked first (then the municipality): refreshes in one
+    region run one after the other, so none misses another's rows."""
+    region_id = Municipality.objects.filter(pk=municipality_id).values_list("region_id", flat=True).first()
+    if region_id is None:
+        return
+    Region.objects.select_for_update().filter(pk=region_id).first()
     Municipality.objects.select_for_update().filter(pk=municipality_id).first()
     month = month_start(month)
+    people: set[int] = set()
     if reports:
         q = Q(assignment__request__municipality_id=municipality_id, date__gte=month, date__lt=next_month(month))
+        old = KeyPersonMonth.objects.filter(municipality_id=municipality_id, month=month)
+        people |= set(old.values_list("key_person_id", flat=True))
         Rollup.objects.filter(municipality_id=municipality_id, month=month, subject=Subject.REPORT).delete()
         NewcomerMonth.objects.filter(municipality_id=municipality_id, month=month).delete()
-        KeyPersonMonth.objects.filter(municipality_id=municipality_id, month=month).delete()
+        old.delete()
         _save(_report_rollups(q), Rollup)
         _save(_newcomer_months(q), NewcomerMonth)
-        _save(_key_person_months(q), KeyPersonMonth)
+        people |= {kpm.key_person_id for kpm in _saved(_key_person_months(q), KeyPersonMonth)}
     if requests:
         start, end = _local_bounds(month)
         Rollup.objects.filter(municipality_id=municipality_id, month=month, subject=Subject.REQUEST).delete()
         _save(_request_rollups(Q(municipality_id=municipality_id, created_at__gte=start, created_at__lt=end)), Rollup)
+    _derive(region_id, municipality_id, month, people, newcomers=reports)
+
+
+def _saved(objects: Iterable[Any], model: type) -> list[Any]:
+    rows = list(objects)
+    model.objects.bulk_create(rows, batch_size=BATCH)  # type: ignore[attr-defined]
+    return rows
 
 
 def refresh_for_request(request: Request, *, reports: bool = False, municipality_id: int | None = None) -> None:
@@ -399,9 +464,43 @@ def rebuild(*, region_id: int | None = None) -> dict[str, int]:
         model.objects.filter(**scope).delete()  # type: ignore[attr-defined]
     rq = Q() if region_id is None else Q(assignment__request__region_id=region_id)
     qq = Q() if region_id is None else Q(region_id=region_id)
-    return {
+    counts = {
         "reports": _save(_report_rollups(rq), Rollup),
         "requests": _save(_request_rollups(qq), Rollup),
         "newcomers": _save(_newcomer_months(rq), NewcomerMonth),
         "key_persons": _save(_key_person_months(rq), KeyPersonMonth),
     }
+    return counts | rebuild_derived(region_id=region_id)
+
+
+@transaction.atomic
+def rebuild_derived(*, region_id: int | None = None) -> dict[str, int]:
+    """Recompute the region rollups, unique counts and key-person periods from the base rollups
+    (the same sums `_derive` keeps current; seconds even at national scale)."""
+    scope = {} if region_id is None else {"region_id": region_id}
+    for model in (RegionRollup, PeriodCount, KeyPersonPeriod):
+        model.objects.filter(**scope).delete()  # type: ignore[attr-defined]
+    regions = (
+        RegionRollup(region_id=r["region_id"], month=r["month"], subject=r["subject"], dimension=r["dimension"],
+                     value=r["value"], **{m: r[m] or 0 for m in SUMS})
+        for r in Rollup.objects.filter(**scope).values("region_id", "month", "subject", "dimension", "value")
+        .annotate(**{m: Sum(m) for m in SUMS}).order_by().iterator(chunk_size=BATCH)
+    )
+    n = {"region_rollups": _save(regions, RegionRollup), "period_counts": 0, "key_person_periods": 0}
+    for kind, trunc in (("month", F("month")), ("quarter", TruncQuarter("month")), ("year", TruncYear("month"))):
+        counts = (
+            PeriodCount(region_id=r["region_id"], municipality_id=r["municipality_id"], kind=kind, start=_as_month(r["start"]),
+                        newcomers=r["n"], newcomers_little_dutch=r["ld"])
+            for r in NewcomerMonth.objects.filter(**scope).annotate(start=trunc).values("region_id", "municipality_id", "start")
+            .annotate(n=Count("newcomer_id", distinct=True), ld=Count("newcomer_id", distinct=True, filter=Q(little_dutch=True)))
+            .order_by().iterator(chunk_size=BATCH)
+        )
+        n["period_counts"] += _save(counts, PeriodCount)
+        people = (
+            KeyPersonPeriod(key_person_id=r["key_person_id"], region_id=r["r"], kind=kind, start=_as_month(r["start"]),
+                            hours=r["h"] or 0, allowance=r["a"] or 0)
+            for r in KeyPersonMonth.objects.filter(**scope).annotate(start=trunc).values("key_person_id", "start")
+            .annotate(r=Min("region_id"), h=Sum("hours"), a=Sum("allowance")).order_by().iterator(chunk_size=BATCH)
+        )
+        n["key_person_periods"] += _save(people, KeyPersonPeriod)
+    return n

@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("sleutelnet.privacy.urls")),
     path("", include("sleutelnet.accounts.urls")),
     path("", include("sleutelnet.voice.urls")),
+    path("", include("sleutelnet.allowances.urls")),
+    path("", include("sleutelnet.care.urls")),
 ]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from sleutelnet.care.services import send_vog_reminders
 from sleutelnet.core import processing
 from sleutelnet.deployments.services import send_reminders
 from sleutelnet.notifications.services import deliver_due
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"Worker: daily retention done ({sum(retained.values())} records).")
                     # Once a day too: requests that started yesterday without anyone now count as unfilled.
                     refresh_started()
+                    send_vog_reminders()
             except Exception as exc:  # noqa: BLE001 - the worker keeps running when the database blinks
                 self.stderr.write(f"Worker: {exc}")
                 sent, failed = 0, 0
