@@ -295,6 +295,8 @@ def test_the_demo_has_key_persons_in_every_stage_of_care(demo: Loaded, db: None)
     region = Region.objects.get(name=data.REGION_NAME)
     stages = care.pipeline([region.id])
     assert all(stage.people for stage in stages), [(s.step, len(s.people)) for s in stages]
+    names = list(KeyPerson.objects.filter(region=region).values_list("full_name", flat=True))
+    assert len(names) == len(set(names)), "two demo key persons with one name"
     assert Agreement.objects.filter(key_person__region=region, kind="freelance", hourly_rate__gt=0).exists()
     assert Certificate.objects.filter(key_person__region=region, course__kind="basic").count() >= 20
     assert Attendance.objects.filter(session__course__kind="intervision", attended=True).exists()

@@ -18,7 +18,7 @@ from sleutelnet.people.models import KeyPerson, KeyPersonStatus
 #: Extra candidates, so every step of the pipeline has someone waiting at it.
 NEW_CANDIDATES = (
     ("Rahel Ghebre", "f", "ti", ("translator", "connector"), ("health",)),
-    ("Omar Haddad", "m", "ar-syrian", ("educator", "activator"), ("work", "education")),
+    ("Ibrahim Nasser", "m", "ar-syrian", ("educator", "activator"), ("work", "education")),
     ("Farida Noori", "f", "fa", ("trust_builder", "role_model"), ("family", "social")),
     ("Yonas Tesfamariam", "m", "ti", ("translator", "advisor"), ("housing", "administration")),
 )
@@ -27,7 +27,7 @@ CANDIDATE_STEPS = {
     "Rahel Ghebre": (),
     "Luwam Berhane": (Step.INTAKE,),
     "Samer Khalil": (Step.INTAKE, Step.BASIC_TRAINING),
-    "Omar Haddad": (Step.INTAKE, Step.BASIC_TRAINING, Step.VOG),
+    "Ibrahim Nasser": (Step.INTAKE, Step.BASIC_TRAINING, Step.VOG),
     "Farida Noori": (Step.INTAKE, Step.BASIC_TRAINING, Step.VOG, Step.AGREEMENT),
     "Yonas Tesfamariam": (Step.INTAKE, Step.BASIC_TRAINING, Step.VOG, Step.AGREEMENT, Step.CONFIDENTIALITY),
 }
