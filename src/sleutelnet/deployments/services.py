@@ -140,8 +140,20 @@ def _clean_text(value: str, field_name: str, *, max_length: int = MAX_TEXT, requ
 
 
 def _locked(model: type, pk: int):  # type: ignore[no-untyped-def]
-    """Re-read a row under a lock (PostgreSQL), so two people cannot take the same step at once."""
+    """Re-read a row under a lock (PostgreSQL), so two people cannot take the same step at once.
+
+    Every service here locks in one order, so two of them never wait for each other: the key
+    persons (by id), then the request, then its assignments (docs/architecture.md, "Concurrency").
+    """
     return model.objects.select_for_update().get(pk=pk)
+
+
+def _lock_key_persons(ids: Iterable[int | None]) -> None:
+    """Lock key persons' rows, in id order, before their request: what one key person takes on
+    (the agenda, the hours of the month) is then decided one step after another."""
+    wanted = sorted({i for i in ids if i is not None})
+    if wanted:
+        list(KeyPerson.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
 
 
 def _validate_request(data: RequestData, *, region_id: int) -> None:
@@ -269,7 +281,11 @@ def cancel_request(*, actor: User, request: Request, reason: str) -> Request:
         raise InvalidTransition(_("Only an open or confirmed request can be cancelled."))
     if req.assignments.filter(status__in=("reported", "approved")).exists():
         raise InvalidTransition(_("A report was already filed for this request; it cannot be cancelled."))
-    live = list(req.assignments.filter(status__in=("offered", "accepted")).select_related("key_person__user"))
+    live = list(
+        req.assignments.select_for_update(of=("self",))
+        .filter(status__in=("offered", "accepted"))
+        .select_related("key_person__user")
+    )
     for a in live:
         a.status = AssignmentStatus.CANCELLED
         a.cancel_reason = reason
@@ -291,7 +307,13 @@ def cancel_request(*, actor: User, request: Request, reason: str) -> Request:
 
 @transaction.atomic
 def offer(*, actor: User, request: Request, key_persons: Iterable[KeyPerson]) -> list[Assignment]:
-    """A coordinator offers an open request to one or more key persons who meet every hard constraint."""
+    """A coordinator offers an open request to one or more key persons who meet every hard constraint.
+
+    The key persons are locked before the request: two coordinators offering one key person two
+    requests at once would otherwise both see the hours that are left this month.
+    """
+    people = list(key_persons)
+    _lock_key_persons(kp.id for kp in people)
     req = _locked(Request, request.pk)
     _require(_is_coordinator(actor, req.region_id), _("Only a coordinator of this region can offer requests."))
     if req.status != RequestStatus.OPEN:
@@ -301,7 +323,6 @@ def offer(*, actor: User, request: Request, key_persons: Iterable[KeyPerson]) ->
             _("This request is about a newcomer without consent to support by a key person. Record the consent first."),
             code="no_consent",
         )
-    people = list(key_persons)
     if not people:
         raise DomainError(_("Choose at least one key person."), field="key_persons")
     created = []
@@ -369,12 +390,23 @@ def offer_plan(*, actor: User, proposals: Sequence[tuple[Request, Sequence[KeyPe
 
 @transaction.atomic
 def accept(*, actor: User, assignment: Assignment) -> Assignment:
-    """The key person accepts an offer; the requester learns who comes."""
+    """The key person accepts an offer; the requester learns who comes.
+
+    Locked in the order key person, request, assignment: two key persons taking the last place
+    wait for each other on the request, and one key person saying yes to two requests at the same
+    time waits on their own row, so the second sees the first in the agenda check below.
+    """
+    kp_id, request_id = Assignment.objects.values_list("key_person_id", "request_id").get(pk=assignment.pk)
+    own = getattr(actor, "key_person", None)
+    _require(own is not None and own.id == kp_id, _("Only the key person of this assignment can do this."))
+    _lock_key_persons([kp_id])
+    req = _locked(Request, request_id)
     a = _locked(Assignment, assignment.pk)
-    _own_key_person(actor, a)
     if a.status != AssignmentStatus.OFFERED:
+        if a.status == AssignmentStatus.CANCELLED and req.status != RequestStatus.OPEN:
+            # withdrawn because the request was filled or cancelled meanwhile: say that, not just "not open"
+            raise InvalidTransition(_("This request no longer needs a key person."))
         raise InvalidTransition(_("Only an open offer can be accepted."))
-    req = _locked(Request, a.request_id)
     if req.status != RequestStatus.OPEN:
         raise InvalidTransition(_("This request no longer needs a key person."))
     confirmed = req.assignments.filter(status__in=("accepted", "reported", "approved")).count()
@@ -398,7 +430,11 @@ def accept(*, actor: User, assignment: Assignment) -> Assignment:
     if confirmed >= req.key_persons_needed:
         req.status = RequestStatus.FILLED
         req.save(update_fields=["status", "updated_at"])
-        withdrawn = list(req.assignments.filter(status=AssignmentStatus.OFFERED).select_related("key_person__user"))
+        withdrawn = list(
+            req.assignments.select_for_update(of=("self",))
+            .filter(status=AssignmentStatus.OFFERED)
+            .select_related("key_person__user")
+        )
         for other in withdrawn:
             other.status = AssignmentStatus.CANCELLED
             other.cancel_reason = _("Enough key persons accepted this request.")
@@ -440,8 +476,8 @@ def decline(*, actor: User, assignment: Assignment, reason: str = "", code: str 
 @transaction.atomic
 def cancel_assignment(*, actor: User, assignment: Assignment, reason: str) -> Assignment:
     """A coordinator withdraws an offer or assignment, or the key person steps back from one they accepted."""
+    req = _locked(Request, Assignment.objects.values_list("request_id", flat=True).get(pk=assignment.pk))
     a = _locked(Assignment, assignment.pk)
-    req = _locked(Request, a.request_id)
     kp = getattr(actor, "key_person", None)
     is_own = kp is not None and kp.id == a.key_person_id
     _require(is_own or _is_coordinator(actor, req.region_id), _("You cannot cancel this assignment."))
@@ -555,8 +591,8 @@ def _close_if_done(req: Request) -> None:
 @transaction.atomic
 def approve_report(*, actor: User, assignment: Assignment) -> Assignment:
     """A coordinator approves a report; when every report of the request is approved, it closes."""
+    req = _locked(Request, Assignment.objects.values_list("request_id", flat=True).get(pk=assignment.pk))
     a = _locked(Assignment, assignment.pk)
-    req = _locked(Request, a.request_id)
     _require(_is_coordinator(actor, req.region_id), _("Only a coordinator of this region can approve reports."))
     if a.status != AssignmentStatus.REPORTED:
         raise InvalidTransition(_("Only a filed report can be approved."))
