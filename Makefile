@@ -54,6 +54,7 @@ permissions: install
 
 ## bench: run the benchmarks; figures go to bench/results/ and bench/README.md
 bench: install-test
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test,bench]" 2>&1 | grep -v "^WARNING: Location" || true
 	$(BIN)/python bench/run.py
 
 clean:

@@ -505,7 +505,8 @@ def _django_defaults(cur: Any) -> list[str]:
         )
         bare = {row[0] for row in cur.fetchall()}
         for f in models[table]._meta.concrete_fields:
-            if f.column in bare and f.has_default() and not f.unique:
+            # a default, or the empty string Django gives a blank text field without one
+            if f.column in bare and (f.has_default() or (f.empty_strings_allowed and not f.null)) and not f.unique:
                 value = f.get_db_prep_save(f.get_default(), connection)
                 target = sql.SQL("ALTER TABLE {} ALTER COLUMN {}").format(sql.Identifier(table), sql.Identifier(f.column))
                 cur.execute(sql.SQL("{} SET DEFAULT {}").format(target, sql.Literal(value)))

@@ -1,15 +1,16 @@
 """Run the benchmarks of Sleutelnet and write their results (bench/README.md).
 
     python bench/run.py                     # both, full sizes; bench/results/*.json and the tables in bench/README.md
-    python bench/run.py --bench matching    # one of them (matching, reporting)
+    python bench/run.py --bench matching    # one of them (matching, reporting, load)
     python bench/run.py --bench reporting --reuse   # reuse the generated database when it is complete
     python bench/run.py --bench reporting --reuse --keep-rollups   # ... and its rollups (no rebuild)
     python bench/run.py --quick             # tiny sizes, a smoke run; README untouched
     python bench/run.py --quick --out /tmp/b --readme /tmp/b/README.md
 
-`make bench` runs the first line. Benchmarks: matching (bench/matching.py) and reporting
+`make bench` runs the first line. Benchmarks: matching (bench/matching.py), reporting
 (bench/reporting.py, needs PostgreSQL at BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432,
-and duckdb).
+and duckdb) and load (bench/load.py: gunicorn in production mode driven by locust, the `bench`
+extra; `--reuse` keeps its database sleutelnet_load).
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import load as load_bench  # noqa: E402 - bench/load.py
 import matching as matching_bench  # noqa: E402 - bench/matching.py, found through the sys.path above
 import reporting as reporting_bench  # noqa: E402 - bench/reporting.py
 
-BENCHES = ("matching", "reporting")
+BENCHES = ("matching", "reporting", "load")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,12 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="reporting: keep the generated database when it holds complete data of the same spec",
+        help="reporting, load: keep the generated database when it holds complete data of the same spec",
     )
     parser.add_argument(
         "--keep-rollups",
         action="store_true",
         help="reporting, with --reuse: keep the rollups of the earlier run instead of rebuilding them",
+    )
+    parser.add_argument(
+        "--workers", nargs="+", type=int, default=None, metavar="N",
+        help="load: the gunicorn sync worker counts to try (default 2 3; one count skips the trial phases)",
     )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
@@ -88,6 +94,18 @@ def main(argv: list[str] | None = None) -> int:
             )
             result = matching_bench.run(settings, log=log, only=args.only)
             module = matching_bench
+        elif name == "load":
+            reason = load_bench.unavailable()
+            if reason is not None:
+                print(f"load benchmark not run: {reason}", file=sys.stderr)
+                return 2
+            lsettings = load_bench.Settings.for_quick() if args.quick else load_bench.Settings()
+            if args.reuse:
+                lsettings = load_bench.Settings(**{**lsettings.__dict__, "reuse": True})
+            if args.workers:
+                lsettings = load_bench.Settings(**{**lsettings.__dict__, "workers": tuple(args.workers)})
+            result = load_bench.run(lsettings, log=log)
+            module = load_bench
         else:
             reason = reporting_bench.unavailable()
             if reason is not None:

@@ -64,6 +64,9 @@ class Records:
     session: Any = None
     claim: Any = None
     org2_claim: Any = None
+    import_batch: Any = None
+    #: a finished background task (with a file) per role's user
+    tasks: dict[str, Any] = field(default_factory=dict)
     markers: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -95,7 +98,7 @@ def build(world: World) -> Records:
     signal, org_signal, consultation, org_consultation = _voice(world, kp2)
     course, session = _training(world)
     claim, org2_claim = _claims(world, kp2_user)
-    return Records(
+    recs = Records(
         claim=claim,
         org2_claim=org2_claim,
         course=course,
@@ -116,6 +119,32 @@ def build(world: World) -> Records:
         privacy_officer=f.member(Role.PRIVACY_OFFICER, world.region),
         administrator=f.member(Role.ADMINISTRATOR, world.region, is_staff=True),
         api_token=_token(world),
+    )
+    recs.import_batch = _import(world)
+    for role in ("anonymous", *Role.values):
+        user = user_of(recs, role) or world.coordinator
+        recs.tasks[role] = _task(user, world)
+    return recs
+
+
+def _import(world: World) -> Any:
+    """An import of the region, checked and imported (so it can be undone)."""
+    from sleutelnet.imports import services as imports
+
+    raw = f"Referentie,Naam\nWALK-{world.region.pk},Geïmporteerd {world.region.name}\n".encode()
+    batch = imports.upload(actor=world.coordinator, region=world.region, kind="key_persons", file_name="walk.csv", raw=raw)
+    return imports.run_import(actor=world.coordinator, batch=imports.check(actor=world.coordinator, batch=batch))
+
+
+def _task(user: User, world: World) -> Any:
+    """A finished background task of `user` with a file to download."""
+    from django.utils import timezone
+
+    from sleutelnet.tasks.models import Task, TaskStatus
+
+    return Task.objects.create(
+        name="exports.list", owner=user, title=f"Export {user.username}", backend="embedded", status=TaskStatus.DONE,
+        result_file=b"x", result_name="list.csv", result_type="text/csv", finished_at=timezone.now(),
     )
 
 
@@ -212,6 +241,9 @@ def own_and_foreign(subject: str, role: str, mine: Records, theirs: Records) -> 
         "course": (mine.course, [theirs.course], []),
         "claim": (mine.claim, [theirs.claim], [mine.org2_claim]),
         "session": (mine.session, [theirs.session], []),
+        "import": (mine.import_batch, [theirs.import_batch], []),
+        # a task is its owner's alone: another role's task in the same region is foreign too
+        "task": (mine.tasks[role], [theirs.tasks[role], mine.tasks["policy_officer" if role != "policy_officer" else "requester"]], []),
         # the requester owns what was routed to (or asked by) their organisation; the key person what they raised or were asked
         "signal": (mine.org_signal if role == Role.REQUESTER else mine.signal, [theirs.signal], [mine.signal if role == Role.REQUESTER else mine.org_signal]),
         "consultation": (
@@ -294,6 +326,8 @@ def url_for(name: str, pattern: URLPattern, record: Any) -> str:
         kwargs["uuid"] = record.uuid
     if "token" in keys:
         kwargs["token"] = "x" * 43  # no feed has this secret
+    if "kind" in keys:
+        kwargs["kind"] = "key_persons"  # an import template
     if "table" in keys:
         kwargs["table"], kwargs["fmt"] = "reach", "csv"  # a figures export
     elif "fmt" in keys:

@@ -258,14 +258,18 @@ def test_the_worker_logs_the_key_persons_it_reminds(world):
     from django.core.management import call_command
     from django.utils import timezone
 
+    from sleutelnet.core import clock
     from sleutelnet.deployments import services
 
-    soon = timezone.now().replace(microsecond=0) + dt.timedelta(hours=3)
+    # 08:00 tomorrow, an assignment at 11:00: within the key person's hours whatever the time of the run
+    moment = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+    soon = moment + dt.timedelta(hours=3)
     data = world.request_data(starts_at=soon, ends_at=soon + dt.timedelta(hours=1))
-    req = services.file_request(actor=world.requester, organisation=world.organisation, data=data)
-    [a] = services.offer(actor=world.coordinator, request=req, key_persons=[world.key_person])
-    services.accept(actor=world.key_person_user, assignment=a)
-    call_command("run_worker", "--once", stdout=open("/dev/null", "w"))
+    with clock.at(moment):
+        req = services.file_request(actor=world.requester, organisation=world.organisation, data=data)
+        [a] = services.offer(actor=world.coordinator, request=req, key_persons=[world.key_person])
+        services.accept(actor=world.key_person_user, assignment=a)
+        call_command("run_worker", "--once", stdout=open("/dev/null", "w"))
     entry = AuditLogEntry.objects.filter(channel="worker").latest("id")
     lines = ProcessingLogEntry.objects.filter(operation_id=entry.operation_id)
     assert {(line.operation, line.subject_kind, line.processing_activity) for line in lines} >= {

@@ -226,3 +226,25 @@ def test_offer_plan_sends_each_request_on_its_own(world):
         request=good, key_person=world.key_person, status="offered"
     ).exists()
     assert not Assignment.objects.filter(request=bad).exists()  # nothing half-offered
+
+
+def test_candidates_read_only_the_continuity_of_this_requests_newcomer(world, monkeypatch):
+    """The candidates of a request look up whether each key person worked with *its* newcomer and
+    organisation, not every newcomer they ever met (bench/load.py: tens of thousands of rows and
+    processing-log lines per page at national scale)."""
+    from tests.web.conftest import accepted_in_past, report_data
+
+    other = f.NewcomerFactory(region=world.region, municipality=world.municipality)
+    for newcomer, days in ((world.newcomer, 3), (other, 4)):
+        a = accepted_in_past(world, days_ago=days, newcomer=newcomer)
+        services.submit_report(actor=world.key_person_user, assignment=a, data=report_data(a))
+        services.approve_report(actor=world.coordinator, assignment=a)
+    req = file(world, "Vervolg", tomorrow(10), newcomer=world.newcomer)
+    read: list[tuple[str, int]] = []
+    real = matching.processing.note_read
+    monkeypatch.setattr(matching.processing, "note_read", lambda kind, pk, *a, **k: (read.append((kind, pk)), real(kind, pk, *a, **k)))
+
+    [(kp, cand)] = [(kp, c) for kp, c in matching.candidates_for(req) if kp.id == world.key_person.id]
+    codes = {r.code for r in cand.reasons}
+    assert {"knows_newcomer", "knows_organisation"} <= codes
+    assert ("newcomer", other.id) not in read and ("newcomer", world.newcomer.id) in read

@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "sleutelnet.allowances",
     "sleutelnet.care",
     "sleutelnet.voice",
+    "sleutelnet.tasks",
+    "sleutelnet.imports",
     "sleutelnet.api",
     "sleutelnet.web",
     "sleutelnet.demo",
@@ -86,6 +88,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /healthz for the load balancer, before sessions, host checks and the processing log (web.health).
+    "sleutelnet.web.health.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -264,6 +268,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+if PRODUCTION:
+    # `sleutelnet collectstatic` at deploy writes hashed, compressed copies under STATIC_ROOT;
+    # whitenoise serves them (gzip/brotli, cached for a year) and nothing from the source tree.
+    STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    WHITENOISE_USE_FINDERS = False
+    # Every reference goes through {% static %}: the unhashed copies are never asked for (half
+    # the files and the compression time); source maps are only read by a developer's tools.
+    WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+    from whitenoise.compress import Compressor
+
+    WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
 
 # Sessions: 30 minutes idle at most (per role: SESSION_LIMITS above), OWASP ASVS 4.0.3 (3.3.2).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
@@ -314,6 +329,8 @@ if PRODUCTION:
     globals().update(SECURE_COOKIES)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe over plain HTTP: the health check answers there too (docs/deploy.md).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # E-mail: every message goes through the outbox (notifications app); the worker sends it
 # with this backend. The demo writes mail to files under var/mail.
@@ -374,6 +391,20 @@ SPECTACULAR_SETTINGS = {
 API_VERSION = "1.0.0"
 
 WORKER_POLL_SECONDS = env_int("WORKER_POLL_SECONDS", 2)
+# Background tasks (large imports and exports, sleutelnet.tasks): on the embedded queue that
+# `run_worker` drains (the default), or on Redis with `sleutelnet rq_worker` processes (RQ).
+TASK_BACKEND = env_str("TASK_BACKEND", "embedded")
+if TASK_BACKEND not in {"embedded", "rq"}:
+    raise ImproperlyConfigured("TASK_BACKEND must be 'embedded' or 'rq'.")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+TASK_QUEUE = env_str("TASK_QUEUE", "sleutelnet")
+TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 3600)
+# Finished tasks and the files they made (exports hold personal data) are deleted after this.
+TASK_RETENTION_DAYS = env_int("TASK_RETENTION_DAYS", 7)
+# An export or import of more rows than this runs as a background task; smaller ones at once.
+BACKGROUND_ROWS = env_int("BACKGROUND_ROWS", 2000)
+# An import can be undone this long; then the old values it replaced are deleted (retention).
+IMPORT_UNDO_DAYS = env_int("IMPORT_UNDO_DAYS", 30)
 # Retention (see docs/privacy.md): the worker runs it once a day from this hour (local time);
 # the periods of records are set per region by the privacy officer, these are platform-wide.
 RETENTION_HOUR = env_int("RETENTION_HOUR", 2)
@@ -383,11 +414,18 @@ if AUDIT_LOG_RETENTION_MONTHS < 12:
     raise ImproperlyConfigured("AUDIT_LOG_RETENTION_MONTHS must be at least 12 (the database keeps a year at least).")
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
 
+# One JSON object per line (core.log_format) in production, for the log collector; text otherwise.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"secret_paths": {"()": "sleutelnet.core.log_filters.SecretPathFilter"}},
-    "formatters": {"django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
+        "json": {"()": "sleutelnet.core.log_format.JsonFormatter"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["secret_paths"]},
         # the development server's request lines, with the same filter (Django's own handler has none)
@@ -401,3 +439,6 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO", "propagate": True},
     },
 }
+if LOG_FORMAT == "json":
+    for _handler in ("console", "django.server"):
+        LOGGING["handlers"][_handler]["formatter"] = "json"

@@ -4,8 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from sleutelnet.accounts.views import set_language
+from sleutelnet.web.health import healthz
 
 urlpatterns = [
+    # Answered by web.health.HealthCheckMiddleware before the rest; the URL names it for the matrix.
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1", include("sleutelnet.api.urls")),

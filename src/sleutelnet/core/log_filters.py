@@ -12,8 +12,13 @@ import re
 SECRET_IN_PATH = re.compile(r"(/login/link/|/calendar/)[A-Za-z0-9_\-]{16,}")
 
 
+def redact(text: str) -> str:
+    """`text` with the secret part of sign-in link and calendar feed paths replaced."""
+    return SECRET_IN_PATH.sub(r"\1[secret]", text)
+
+
 def _clean(value: object) -> object:
-    return SECRET_IN_PATH.sub(r"\1[secret]", value) if isinstance(value, str) else value
+    return redact(value) if isinstance(value, str) else value
 
 
 class SecretPathFilter(logging.Filter):

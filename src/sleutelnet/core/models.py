@@ -115,10 +115,17 @@ class Organisation(PublicIdModel):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations"
     )
+    #: The region's own reference (from its spreadsheet); imports match rows on it.
+    external_ref = models.CharField(_("reference"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="organisation_unique_name"),
+            models.UniqueConstraint(
+                fields=["region", "external_ref"], condition=~models.Q(external_ref=""), name="organisation_unique_external_ref"
+            ),
+        ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 

@@ -237,9 +237,11 @@ def current() -> Operation | None:
 
 @contextlib.contextmanager
 def operation(
-    *, channel: str, activity: str | None = None, actor: Any = None, collect_reads: bool = True, description: str = ""
+    *, channel: str, activity: str | None = None, actor: Any = None, collect_reads: bool = True, description: str = "",
+    read_operation: str = READ,
 ) -> Iterator[Operation]:
-    """Open an operation for a worker round or a command; its reads are written at the end."""
+    """Open an operation for a worker round or a command; its reads are written at the end
+    (as `read_operation`: an export task logs the persons it wrote to a file as exported)."""
     op = Operation(channel=channel, activity=activity, collect_reads=collect_reads)
     token = _current.set(op)
     try:
@@ -247,10 +249,10 @@ def operation(
     except BaseException:
         _current.reset(token)
         with contextlib.suppress(ProcessingLogUnavailable, DatabaseError):  # the first error counts
-            finish(op, actor=actor, status="ERROR", view=description)
+            finish(op, actor=actor, status="ERROR", view=description, read_operation=read_operation)
         raise
     _current.reset(token)
-    finish(op, actor=actor, status="OK", view=description)
+    finish(op, actor=actor, status="OK", view=description, read_operation=read_operation)
 
 
 def note_loaded(sender: type, instance: Any, **kwargs: Any) -> None:

@@ -173,17 +173,21 @@ def candidates_for(
         .values_list("key_person_id")
         .annotate(h=Sum("report__hours"))
     )
+    # Continuity: the engine only asks whether a key person worked with this request's newcomer
+    # or organisation before, so only those two are looked up, not every report of the region's
+    # key persons (tens of thousands of rows, and as many processing-log lines, at national scale).
     history_newcomers: dict[int, set[str]] = defaultdict(set)
     history_orgs: dict[int, set[str]] = defaultdict(set)
-    for kp_id, nc_uuid, org_uuid, nc_id in (
-        Assignment.objects.filter(key_person_id__in=ids, status__in=("reported", "approved"))
-        .exclude(request_id=req.id)
-        .values_list("key_person_id", "request__newcomer__uuid", "request__organisation__uuid", "request__newcomer_id")
-    ):
-        if nc_uuid:
-            history_newcomers[kp_id].add(str(nc_uuid))
-            processing.note_read("newcomer", nc_id, req.region_id)  # continuity: who worked with whom
-        history_orgs[kp_id].add(str(org_uuid))
+    past = Assignment.objects.filter(key_person_id__in=ids, status__in=("reported", "approved")).exclude(request_id=req.id)
+    if req.newcomer_id is not None:
+        nc_uuid = str(req.newcomer.uuid)  # type: ignore[union-attr]
+        for kp_id in past.filter(request__newcomer_id=req.newcomer_id).values_list("key_person_id", flat=True).distinct():
+            history_newcomers[kp_id].add(nc_uuid)
+            processing.note_read("newcomer", req.newcomer_id, req.region_id)  # continuity: who worked with whom
+    if req.organisation_id is not None:
+        org_uuid = str(req.organisation.uuid)
+        for kp_id in past.filter(request__organisation_id=req.organisation_id).values_list("key_person_id", flat=True).distinct():
+            history_orgs[kp_id].add(org_uuid)
 
     start_local = timezone.localtime(req.starts_at)
     end_local = timezone.localtime(req.ends_at)

@@ -88,12 +88,26 @@ class Request(PublicIdModel):
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=500, blank=True)
     #: Set when retention or erasure took the free text and the links to persons away.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    #: For a past activity brought in from a spreadsheet: the region's reference of that row.
+    external_ref = models.CharField(_("reference"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["starts_at", "id"]
-        indexes = [models.Index(fields=["region", "status", "starts_at"])]
+        indexes = [
+            models.Index(fields=["region", "status", "starts_at"]),
+            # A page of a list in the default order (the API, the requester's list): without
+            # these, every request of a big organisation or region is read and sorted (bench/load.py).
+            models.Index(fields=["organisation", "starts_at", "id"], name="request_org_starts_idx"),
+            models.Index(fields=["region", "starts_at", "id"], name="request_region_starts_idx"),
+            # What overlaps a month from now on (the candidates' planned hours): few requests end
+            # after the start of the current month, against every request a key person ever had.
+            models.Index(fields=["ends_at"], name="request_ends_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="request_positive_duration"),
+            models.UniqueConstraint(
+                fields=["region", "external_ref"], condition=~models.Q(external_ref=""), name="request_unique_external_ref"
+            ),
         ]
         verbose_name = _("request")
         verbose_name_plural = _("requests")
@@ -210,6 +224,8 @@ class ActivityReport(PublicIdModel):
 
     class Meta:
         ordering = ["-date", "id"]
+        # The last weeks' reports (the candidates' recent load, the reach): a range of days.
+        indexes = [models.Index(fields=["date"], name="report_date_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(participants_little_dutch__lte=models.F("participants"))

@@ -9,6 +9,7 @@ app_name = "deployments"
 urlpatterns = [
     # coordinator
     path("coordinator/", views.coordinator_queue, name="coordinator_queue"),
+    path("coordinator/requests/export.<str:fmt>", views.coordinator_requests_export, name="coordinator_requests_export"),
     path("coordinator/requests/<uuid:uuid>/", views.coordinator_request, name="coordinator_request"),
     path("coordinator/requests/<uuid:uuid>/offer/", views.coordinator_offer, name="coordinator_offer"),
     path("coordinator/requests/<uuid:uuid>/cancel/", views.coordinator_cancel_request, name="coordinator_cancel_request"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("coordinator/approvals/<uuid:uuid>/return/", views.return_report, name="return_report"),
     # requester
     path("requests/", views.request_list, name="request_list"),
+    path("requests/export.<str:fmt>", views.request_list_export, name="request_list_export"),
     path("requests/new/", views.request_new, name="request_new"),
     path("requests/<uuid:uuid>/", views.request_detail, name="request_detail"),
     path("requests/<uuid:uuid>/edit/", views.request_edit, name="request_edit"),

@@ -128,6 +128,20 @@ def coordinator_queue(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def coordinator_requests_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The region's requests with the queue's filters (every status unless filtered), as CSV or XLSX."""
+    from sleutelnet.tasks.views import list_download
+
+    return list_download(request, "region_requests", fmt)
+
+
+def request_list_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The organisation's requests with the page's filters, as CSV or XLSX."""
+    from sleutelnet.tasks.views import list_download
+
+    return list_download(request, "own_requests", fmt)
+
+
 # --- coordinator: one request ---------------------------------------------------------------
 
 

@@ -89,6 +89,8 @@ class KeyPerson(PublicIdModel):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="key_person"
     )
     full_name = models.CharField(_("name"), max_length=200)
+    #: The region's own reference (from its spreadsheet); imports match rows on it.
+    external_ref = models.CharField(_("reference"), max_length=64, blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     phone = models.CharField(_("phone number"), max_length=32, blank=True)
     ui_language = models.CharField(_("interface language"), max_length=8, default="nl")
@@ -128,6 +130,11 @@ class KeyPerson(PublicIdModel):
 
     class Meta:
         ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "external_ref"], condition=~models.Q(external_ref=""), name="key_person_unique_external_ref"
+            )
+        ]
         verbose_name = _("key person")
         verbose_name_plural = _("key persons")
 

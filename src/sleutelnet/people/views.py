@@ -132,6 +132,20 @@ def key_person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/key_person_list.html", {"filter": filterset, "page": page, "rows": rows})
 
 
+def key_person_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list of key persons as filtered on the page, as CSV or XLSX."""
+    from sleutelnet.tasks.views import list_download
+
+    return list_download(request, "key_persons", fmt)
+
+
+def newcomer_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The list of newcomers as filtered on the page (without contact details), as CSV or XLSX."""
+    from sleutelnet.tasks.views import list_download
+
+    return list_download(request, "newcomers", fmt)
+
+
 def key_person_detail(request: HttpRequest, uuid: UUID) -> HttpResponse:
     """A key person's profile and current assignments."""
     kp = get_object_or_404(_region_key_persons(request), uuid=uuid)

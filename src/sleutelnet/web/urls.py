@@ -21,4 +21,6 @@ urlpatterns = [
     path("", include("sleutelnet.voice.urls")),
     path("", include("sleutelnet.allowances.urls")),
     path("", include("sleutelnet.care.urls")),
+    path("", include("sleutelnet.tasks.urls")),
+    path("", include("sleutelnet.imports.urls")),
 ]

@@ -13,10 +13,12 @@ from django.db import close_old_connections
 from sleutelnet.care.services import send_vog_reminders
 from sleutelnet.core import processing
 from sleutelnet.deployments.services import send_reminders
+from sleutelnet.imports.services import expire as expire_imports
 from sleutelnet.notifications.services import deliver_due
 from sleutelnet.people.services import end_expired_pauses
 from sleutelnet.privacy.services import run_daily_retention
 from sleutelnet.reporting.services import refresh_started
+from sleutelnet.tasks.services import purge_finished, reap_stuck, run_next
 
 
 class Command(BaseCommand):
@@ -46,12 +48,20 @@ class Command(BaseCommand):
                     if reminders:
                         self.stdout.write(f"Worker: {reminders} reminders queued.")
                     sent, failed = deliver_due()
+                # Background tasks of the embedded queue, one per round (mail goes out in between).
+                task = run_next()
+                if task is not None:
+                    self.stdout.write(f"Worker: task {task.pk} ({task.name}) {task.status}.")
+                    sent += 1  # go round again at once: more may wait
                 retained = run_daily_retention()
                 if retained is not None:
                     self.stdout.write(f"Worker: daily retention done ({sum(retained.values())} records).")
                     # Once a day too: requests that started yesterday without anyone now count as unfilled.
                     refresh_started()
                     send_vog_reminders()
+                    reap_stuck()
+                    purge_finished()
+                    expire_imports()
             except Exception as exc:  # noqa: BLE001 - the worker keeps running when the database blinks
                 self.stderr.write(f"Worker: {exc}")
                 sent, failed = 0, 0

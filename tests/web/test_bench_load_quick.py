@@ -1,0 +1,63 @@
+"""The load benchmark cannot rot: `bench/run.py --bench load --quick` generates a tiny country
+into a database of its own (dropped afterwards), signs the actors in, starts gunicorn in
+production mode and drives it with locust for a few seconds, every page, form and API call of
+the mix included, and writes every key. It needs PostgreSQL, locust, gunicorn and psutil (the
+`bench` extra); without them it is skipped, saying which is missing. Most of its time goes to
+migrating and filling the tiny database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import load as load_bench  # noqa: E402 - bench/load.py, found through the sys.path above
+
+REASON = load_bench.unavailable()
+
+
+@pytest.mark.skipif(REASON is not None, reason=f"load benchmark needs PostgreSQL, locust and gunicorn: {REASON}")
+def test_quick_load_benchmark_serves_the_whole_mix_without_an_error(tmp_path: Path) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text("# Benchmarks\n\nkept\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--bench", "load", "--quick", "--quiet",
+         "--out", str(tmp_path), "--readme", str(readme)],
+        capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    document = json.loads((tmp_path / "load.json").read_text(encoding="utf-8"))
+
+    assert document["benchmark"] == "load" and document["quick"] is True
+    assert {"cpu", "cores", "python", "postgresql", "gunicorn", "locust", "load_average_end"} <= set(document["machine"])
+    assert document["settings"]["server"]["mode"] == "production"
+    assert document["data"]["tables"]["deployments_activityreport"]["rows"] > 1_000
+    mix = document["mix"]
+    # Every request of the mix got the answer it expects: no lost session, no CSRF refusal, no 500.
+    assert mix["all"]["errors"] == 0, mix.get("failures")
+    assert mix["kinds"]["read"]["requests"] > 0 and mix["kinds"]["write"]["requests"] > 0
+    for part in ("all", "kinds"):
+        assert mix[part]
+    assert {"p50_ms", "p95_ms", "p99_ms", "rps"} <= set(mix["all"])
+    assert {"locust_share", "server_share", "machine_busy_share"} <= set(mix["cpu"])
+    assert document["server_errors_logged"] == 0
+    for b in document["baselines"].values():
+        assert b["minimal"]["all"]["errors"] == 0 and b["ours"]["all"]["errors"] == 0
+        assert b["minimal"]["all"]["requests"] > 0 and b["ours"]["all"]["requests"] > 0 and b["ratio"] > 0
+    targets = {t["target"] for t in document["targets"]}
+    assert any("reads p95" in t for t in targets) and any("throughput" in t for t in targets)
+
+    text = readme.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n\nkept\n")
+    assert load_bench.BEGIN in text and load_bench.END in text
+    assert "| kind / endpoint | requests | errors |" in text
+
+    # Nothing is left behind on the server.
+    assert not load_bench.reporting._database_exists(document["settings"]["database"])
