@@ -15,6 +15,7 @@ from sleutelnet.core import clock, processing
 from sleutelnet.core.models import Region
 from sleutelnet.deployments.models import (
     ACTIVE_ASSIGNMENT_STATES,
+    ActivityReport,
     Assignment,
     Request,
     RequestStatus,
@@ -156,29 +157,37 @@ def candidates_for(
     # Hours already planned this month, per key person (one query).
     planned: dict[int, Decimal] = defaultdict(Decimal)
     busy: dict[str, list[tuple[str, object, object]]] = defaultdict(list)
-    for a in (
+    # Driven from the month's requests (an index on their times), not from every assignment of
+    # the region's key persons (hundreds of thousands of rows at national scale).
+    in_month = Request.objects.filter(starts_at__lt=month_end, ends_at__gt=month_start).exclude(id=req.id)
+    for kp_id, a_status, title, starts_at, ends_at in (
         Assignment.objects.filter(key_person_id__in=ids, status__in=ACTIVE_ASSIGNMENT_STATES)
-        .filter(request__starts_at__lt=month_end, request__ends_at__gt=month_start)
-        .exclude(request_id=req.id)
-        .select_related("request")
+        .filter(request_id__in=in_month.values("id"))
+        .values_list("key_person_id", "status", "request__title", "request__starts_at", "request__ends_at")
     ):
-        planned[a.key_person_id] += a.request.hours
-        if a.status != "offered":
-            busy[uuid_of[a.key_person_id]].append((a.request.title, a.request.starts_at, a.request.ends_at))
+        planned[kp_id] += Decimal((ends_at - starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))  # Request.hours
+        if a_status != "offered":
+            busy[uuid_of[kp_id]].append((title, starts_at, ends_at))
 
+    # The last 30 days' hours per key person, summed in SQL from the reports of those days.
     load = dict(
-        Assignment.objects.filter(
-            key_person_id__in=ids, status__in=("reported", "approved"), report__date__gte=(now - dt.timedelta(days=30)).date()
+        ActivityReport.objects.filter(
+            date__gte=(now - dt.timedelta(days=30)).date(),
+            assignment__key_person_id__in=ids,
+            assignment__status__in=("reported", "approved"),
         )
-        .values_list("key_person_id")
-        .annotate(h=Sum("report__hours"))
+        .order_by()
+        .values_list("assignment__key_person_id")
+        .annotate(h=Sum("hours"))
     )
     # Continuity: the engine only asks whether a key person worked with this request's newcomer
     # or organisation before, so only those two are looked up, not every report of the region's
     # key persons (tens of thousands of rows, and as many processing-log lines, at national scale).
     history_newcomers: dict[int, set[str]] = defaultdict(set)
     history_orgs: dict[int, set[str]] = defaultdict(set)
-    past = Assignment.objects.filter(key_person_id__in=ids, status__in=("reported", "approved")).exclude(request_id=req.id)
+    past = (
+        Assignment.objects.filter(key_person_id__in=ids, status__in=("reported", "approved")).exclude(request_id=req.id).order_by()
+    )  # no ordering: DISTINCT over the key person alone
     if req.newcomer_id is not None:
         nc_uuid = str(req.newcomer.uuid)  # type: ignore[union-attr]
         for kp_id in past.filter(request__newcomer_id=req.newcomer_id).values_list("key_person_id", flat=True).distinct():

@@ -102,6 +102,9 @@ class Request(PublicIdModel):
             # What overlaps a month from now on (the candidates' planned hours): few requests end
             # after the start of the current month, against every request a key person ever had.
             models.Index(fields=["ends_at"], name="request_ends_idx"),
+            # The requests of a region by id with their times, from the index alone: joined with
+            # the current assignments (the coordinator's today counts) without reading the table.
+            models.Index(fields=["region", "id"], include=["starts_at", "ends_at"], name="request_region_id_cover_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="request_positive_duration"),
@@ -191,6 +194,25 @@ class Assignment(PublicIdModel):
                 name="assignment_one_live_per_key_person",
             )
         ]
+        indexes = [
+            # The current assignments (offered, accepted, reported: a few percent of them all), per
+            # key person (the key-person list's count) and per status and request (the coordinator's
+            # today counts, the approvals); partial, so they stay small.
+            models.Index(
+                fields=["key_person", "status"],
+                condition=models.Q(status__in=["offered", "accepted", "reported"]),
+                name="assignment_current_kp_idx",
+            ),
+            models.Index(
+                fields=["status", "request"],
+                include=["offered_at"],
+                condition=models.Q(status__in=["offered", "accepted", "reported"]),
+                name="assignment_current_status_idx",
+            ),
+            # A region's key persons' assignments by state and request, from the index alone (the
+            # candidates' planned hours, load and continuity: matching.candidates_for).
+            models.Index(fields=["key_person", "status", "request"], include=["id"], name="assignment_kp_status_req_idx"),
+        ]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
 
@@ -225,7 +247,11 @@ class ActivityReport(PublicIdModel):
     class Meta:
         ordering = ["-date", "id"]
         # The last weeks' reports (the candidates' recent load, the reach): a range of days.
-        indexes = [models.Index(fields=["date"], name="report_date_idx")]
+        indexes = [
+            # The last 30 days' hours per key person (matching.candidates_for) from the index alone;
+            # it also serves every range of days (the former report_date_idx).
+            models.Index(fields=["date"], include=["assignment", "hours"], name="report_date_cover_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(participants_little_dutch__lte=models.F("participants"))

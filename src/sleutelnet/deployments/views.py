@@ -16,7 +16,8 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -84,13 +85,25 @@ from sleutelnet.web.pagination import paginate
 
 
 def _with_counts(qs: QuerySet[Request]) -> QuerySet[Request]:
-    """Add how many key persons are offered and confirmed, in the same query (no N+1)."""
+    """Add how many key persons are offered and confirmed, in the same query (no N+1): correlated
+    counts, evaluated for the page's rows only (a join with GROUP BY read every assignment of the
+    region before the LIMIT)."""
     return qs.annotate(
-        confirmed_count=Count(
-            "assignments", filter=Q(assignments__status__in=CONFIRMED_ASSIGNMENT_STATES), distinct=True
-        ),
-        offered_count=Count("assignments", filter=Q(assignments__status=AssignmentStatus.OFFERED), distinct=True),
+        confirmed_count=_assignment_count("request", Q(status__in=CONFIRMED_ASSIGNMENT_STATES)),
+        offered_count=_assignment_count("request", Q(status=AssignmentStatus.OFFERED)),
     )
+
+
+def _assignment_count(to: str, condition: Q) -> Any:
+    """COUNT(*) of the assignments of the outer row (`to`: "request" or "key_person") that meet `condition`."""
+    counted = (
+        Assignment.objects.filter(condition, **{to: OuterRef("pk")})
+        .order_by()
+        .values(to)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _reason_form(assignment: Assignment, data: Any = None) -> ReasonForm:
