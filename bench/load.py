@@ -64,6 +64,10 @@ class Settings:
     spawn_rate: float = 10.0
     seconds: int = 300
     think: tuple[float, float] = (1.0, 3.0)
+    #: The same 50 users at a slower pace after the mix (about a third of its rate): where the
+    #: targets hold on this machine. Informative; the targets are judged on the mix above.
+    slow_think: tuple[float, float] = (3.0, 9.0)
+    slow_seconds: int = 180
     workers: tuple[int, ...] = (2, 3)  # tried in short phases; the best runs the whole mix
     trial_seconds: int = 60
     trial_baseline_seconds: int = 30
@@ -81,7 +85,7 @@ class Settings:
     def for_quick(cls) -> Settings:
         return cls(
             quick=True, keep=False, database=f"sleutelnet_load_quick_{os.getpid()}", spec=QUICK_SPEC,
-            users=5, spawn_rate=5, seconds=8, think=(0.2, 0.5), workers=(2,), baseline_users=(4,),
+            users=5, spawn_rate=5, seconds=8, think=(0.2, 0.5), slow_think=(0.4, 1.0), slow_seconds=4, workers=(2,), baseline_users=(4,),
             baseline_seconds=3, coordinators=2, key_persons=2, tokens=2,
         )  # fmt: skip
 
@@ -255,6 +259,13 @@ def start_server(env: dict[str, str], workers: int, port: int, log_file: Path) -
                 "--timeout", "60", "sleutelnet.conf.wsgi:application"]  # fmt: skip
     handle = log_file.open("ab")
     server = subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=str(ROOT))
+    # The worker of the process file (deploy/Procfile) beside it: mail, tasks and the figures the
+    # writes queue (REPORTING_REFRESH=deferred in production). Its CPU is part of the run.
+    worker_log = log_file.with_name(log_file.stem + "_worker.log").open("ab")
+    server.worker = subprocess.Popen(  # type: ignore[attr-defined]
+        [str(Path(sys.executable).with_name("sleutelnet")), "run_worker"], env=env, stdout=worker_log,
+        stderr=subprocess.STDOUT, cwd=str(ROOT),
+    )  # fmt: skip
     deadline = time.time() + 60
     url = f"http://127.0.0.1:{port}/bench/minimal/"
     while time.time() < deadline:
@@ -275,13 +286,14 @@ def start_server(env: dict[str, str], workers: int, port: int, log_file: Path) -
 
 
 def stop_server(server: subprocess.Popen[bytes]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    for process in (server, getattr(server, "worker", None)):
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 # --- CPU --------------------------------------------------------------------------------------------
@@ -361,23 +373,48 @@ def drain(url: str, limit: float = 90.0) -> float:
     return round(time.perf_counter() - started, 1)
 
 
+def figures_drain(database: str, limit: float = 900.0) -> tuple[int, float]:
+    """Wait until the worker has recomputed the figures the writes of an earlier phase queued
+    (REPORTING_REFRESH=deferred): the queued municipality-months at the start, and the seconds."""
+    started = time.perf_counter()
+    backlog = -1
+    with reporting._connect(database) as conn:
+        cur = conn.cursor()
+        while time.perf_counter() - started < limit:
+            try:
+                cur.execute("SELECT count(DISTINCT (municipality_id, month)) FROM reporting_pendingrefresh")
+                left = int(cur.fetchone()[0])
+            except Exception:  # noqa: BLE001 - an older schema without the queue: nothing to wait for
+                conn.rollback()
+                return 0, 0.0
+            backlog = left if backlog < 0 else backlog
+            if left == 0:
+                break
+            time.sleep(1.0)
+    return max(backlog, 0), round(time.perf_counter() - started, 1)
+
+
 def run_phase(
     label: str, classes: Sequence[str], users: int, seconds: int, settings: Settings, url: str, actors: Path,
-    folder: Path, server: subprocess.Popen[bytes], log: Callable[[str], None],
+    folder: Path, server: subprocess.Popen[bytes], log: Callable[[str], None], think: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """One locust run in its own process; its samples, percentiles and the CPU shares."""
     samples_file = folder / f"{label}.jsonl"
+    pace = think or settings.think
     env = {**os.environ, "LOAD_ACTORS": str(actors), "LOAD_SAMPLES": str(samples_file),
-           "LOAD_THINK": f"{settings.think[0]},{settings.think[1]}"}  # fmt: skip
+           "LOAD_THINK": f"{pace[0]},{pace[1]}"}  # fmt: skip
     command = [
         sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless", "-u", str(users),
         "-r", str(min(settings.spawn_rate, users) if "Mix" in classes[0] else users), "-t", f"{seconds}s",
         "-H", url, "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING", "--exit-code-on-error", "0",
         "--csv", str(folder / label), *classes,
     ]  # fmt: skip
+    backlog, figures_wait = figures_drain(settings.database)
     drained = drain(url)
     busy0, total0 = _proc_stat()
     server0 = _tree_cpu(server.pid)
+    worker = getattr(server, "worker", None)
+    worker0 = _tree_cpu(worker.pid) if worker is not None else 0.0
     started = time.perf_counter()
     with open(folder / f"{label}.log", "wb") as out:
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(ROOT))
@@ -386,6 +423,7 @@ def run_phase(
     wall = time.perf_counter() - started
     busy1, total1 = _proc_stat()
     server1 = _tree_cpu(server.pid)
+    worker1 = _tree_cpu(worker.pid) if worker is not None else 0.0
     cores = os.cpu_count() or 1
     if not samples_file.exists():
         raise RuntimeError(f"locust wrote no samples ({label}): {(folder / f'{label}.log').read_text(errors='replace')[-2000:]}")
@@ -398,12 +436,15 @@ def run_phase(
     out = {
         "classes": list(classes), "users": users, "seconds": seconds, "wall_seconds": round(wall, 1),
         "drained_before_seconds": drained,
+        # the figures the previous phase's writes queued, and how long the worker took to finish them
+        "figures_backlog_before": backlog, "figures_drained_before_seconds": figures_wait,
         "measured_seconds": round(span, 1), **summarise(samples, span),
         "cpu": {
             "cores": cores,
             "locust_share": round(locust_cpu / (wall * cores), 3),
             "locust_core": round(locust_cpu / wall, 3),  # of one core: locust uses one
             "server_share": round((server1 - server0) / (wall * cores), 3),
+            "worker_share": round((worker1 - worker0) / (wall * cores), 3),  # run_worker: the deferred figures
             "machine_busy_share": round((busy1 - busy0) / max(total1 - total0, 1), 3),  # all cores, every process
         },
         "failing_endpoints": errors,
@@ -473,8 +514,8 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
         url = f"http://127.0.0.1:{url_port}"
 
         def phases(server: subprocess.Popen[bytes]) -> Callable[..., dict[str, Any]]:
-            def one(label: str, classes: Sequence[str], users: int, seconds: int) -> dict[str, Any]:
-                return run_phase(label, classes, users, seconds, settings, url, actors, folder, server, log)
+            def one(label: str, classes: Sequence[str], users: int, seconds: int, think: tuple[float, float] | None = None) -> dict[str, Any]:
+                return run_phase(label, classes, users, seconds, settings, url, actors, folder, server, log, think)
 
             return one
 
@@ -499,6 +540,7 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
         try:
             one = phases(server)
             mix = one("mix", MIX, settings.users, settings.seconds)
+            slow = one("mix_slow", MIX, settings.users, settings.slow_seconds, settings.slow_think)
             base = baselines(settings.baseline_users, settings.baseline_seconds, "", one)
         finally:
             stop_server(server)
@@ -524,6 +566,7 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
         **prepared,
         "trials": trials,
         "mix": mix,
+        "mix_slow": slow,
         "baselines": base,
         "server_errors_logged": server_log.count("Traceback"),
         "seconds_total": round(time.perf_counter() - started, 1),
@@ -536,6 +579,7 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
 def _settings_json(settings: Settings) -> dict[str, Any]:
     out = asdict(settings)
     out["think"] = list(settings.think)
+    out["slow_think"] = list(settings.slow_think)
     out["workers"] = list(settings.workers)
     out["baseline_users"] = list(settings.baseline_users)
     return out
@@ -544,8 +588,9 @@ def _settings_json(settings: Settings) -> dict[str, Any]:
 def _settings_from_json(data: dict[str, Any]) -> Settings:
     data = dict(data)
     data["spec"] = reporting.Spec(**data["spec"])
-    for name in ("think", "workers", "baseline_users"):
-        data[name] = tuple(data[name])
+    for name in ("think", "slow_think", "workers", "baseline_users"):
+        if name in data:
+            data[name] = tuple(data[name])
     return Settings(**data)
 
 
@@ -597,7 +642,8 @@ def table(result: dict[str, Any]) -> str:
         f"{' (an earlier run)' if rb.get('reused') else ''}.",
         "",
         f"Server: gunicorn, {s['server']['workers']} sync workers (tried {', '.join(map(str, s['server']['workers_tried']))};"
-        f" config {s['server']['gunicorn_config'] or 'none: flags only'}), production mode, DEBUG off,"
+        f" config {s['server']['gunicorn_config'] or 'none: flags only'}) and `run_worker` beside it, production mode"
+        " (`REPORTING_REFRESH=deferred`), DEBUG off,"
         f" CONN_MAX_AGE 60, bench/loadsite (the product's URLs plus `/bench/minimal/`). Load: locust headless in its own"
         f" process on loopback, {s['users']} users (closed model, think time {s['think'][0]:g}-{s['think'][1]:g} s),"
         f" {s['seconds']} s; {s['actors']['coordinators']} coordinators, {s['actors']['key_persons']} key persons and"
@@ -605,8 +651,9 @@ def table(result: dict[str, Any]) -> str:
         "",
         f"**Mix**: {mix['all']['requests']:,} requests in {mix['measured_seconds']:.0f} s, {mix['all']['rps']} rps,"
         f" {mix['all']['errors']} errors. CPU over the phase (share of both cores): locust {mix['cpu']['locust_share']:.0%},"
-        f" gunicorn {mix['cpu']['server_share']:.0%}, the whole machine {mix['cpu']['machine_busy_share']:.0%}"
-        " (the rest: PostgreSQL and other processes).",
+        f" gunicorn {mix['cpu']['server_share']:.0%}, the worker {mix['cpu'].get('worker_share', 0):.0%} (the figures the"
+        f" writes queued), the whole machine {mix['cpu']['machine_busy_share']:.0%} (the rest: PostgreSQL and other"
+        " processes).",
         "",
         "| kind / endpoint | requests | errors | rps | p50 | p95 | p99 | max |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -618,6 +665,28 @@ def table(result: dict[str, Any]) -> str:
             f"| {name} | {v['requests']:,} | {v['errors']} | {v['rps']} | {_ms(v['p50_ms'])} ms | {_ms(v['p95_ms'])} ms |"
             f" {_ms(v['p99_ms'])} ms | {_ms(v['max_ms'])} ms |"
         )
+    slow = result.get("mix_slow")
+    if slow:
+        think = s.get("slow_think", [3, 9])
+        lines += ["", (
+            f"**The same mix at a slower pace** (informative: where the targets hold on this machine): the same"
+            f" {s['users']} users with think time {think[0]:g}-{think[1]:g} s for {slow['measured_seconds']:.0f} s,"
+            f" {slow['all']['requests']:,} requests, {slow['all']['rps']} rps, {slow['all']['errors']} errors; CPU: gunicorn"
+            f" {slow['cpu']['server_share']:.0%}, the worker {slow['cpu'].get('worker_share', 0):.0%}, the whole machine"
+            f" {slow['cpu']['machine_busy_share']:.0%}."
+        ), "", "| kind | requests | errors | rps | p50 | p95 | p99 | max |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for name, v in [("reads", slow["kinds"]["read"]), ("writes", slow["kinds"]["write"]), ("all", slow["all"])]:
+            lines.append(
+                f"| {name} | {v['requests']:,} | {v['errors']} | {v['rps']} | {_ms(v['p50_ms'])} ms | {_ms(v['p95_ms'])} ms |"
+                f" {_ms(v['p99_ms'])} ms | {_ms(v['max_ms'])} ms |"
+            )
+    after_mix = (slow or {}) if slow else next(iter(result["baselines"].values()), {}).get("minimal", {})
+    if "figures_backlog_before" in after_mix:
+        lines += ["", (
+            f"**Figures** (`REPORTING_REFRESH=deferred`): when the mix ended, the worker had {after_mix['figures_backlog_before']:,}"
+            f" municipality-months queued; it had recomputed them {after_mix['figures_drained_before_seconds']:g} s later"
+            " (each phase waits for an empty queue before it starts)."
+        )]
     lines += [
         "",
         "**Throughput** (each endpoint alone, no think time, "

@@ -344,7 +344,7 @@ class MixApi(_Api):
 
 
 class MinimalDrf(_Api):
-    """The minimal DRF list of bench/loadsite (20 rows, no auth, no pagination)."""
+    """The minimal DRF list of bench/loadsite (20 rows a page with its COUNT, no auth)."""
 
     wait_time = constant(0)
 

@@ -759,15 +759,15 @@ def _load_statements(plan: Plan) -> dict[str, str]:
         "assignments": """
             INSERT INTO deployments_assignment (id, uuid, created_at, updated_at, status, offered_at, responded_at,
               match_reasons, decline_reason, cancel_reason, review_comment, key_person_id, offered_by_id,
-              request_id, decline_code)
+              request_id, decline_code, region_id)
             SELECT i, md5('as' || i)::uuid, offered_at, coalesce(responded_at, offered_at),
               (%(assignment_status)s::text[])[fate], offered_at, responded_at, '[]'::jsonb, '',
-              CASE WHEN fate = 4 THEN 'Verzoek vervallen' ELSE '' END, '', key_person, region, i, decline
+              CASE WHEN fate = 4 THEN 'Verzoek vervallen' ELSE '' END, '', key_person, region, i, decline, region
             FROM bench.gen""",
         "activity reports": f"""
             INSERT INTO deployments_activityreport (id, uuid, created_at, updated_at, date, hours, participants,
               participants_little_dutch, participants_first_contact, outcome, follow_up, submitted_at,
-              reviewed_at, reviewed_by_id, assignment_id, follow_up_code, outcome_code)
+              reviewed_at, reviewed_by_id, assignment_id, follow_up_code, outcome_code, key_person_id)
             SELECT i, md5('ar' || i)::uuid, s.submitted, coalesce(s.reviewed, s.submitted),
               (starts_at AT TIME ZONE '{TIME_ZONE}')::date, hours, participants,
               CASE WHEN kind = 1 THEN CASE WHEN bench.u(i, 31) < 0.7 THEN participants ELSE 0 END
@@ -775,7 +775,7 @@ def _load_statements(plan: Plan) -> dict[str, str]:
               round(participants * 0.4 * bench.u(i, 32))::int, '', '', s.submitted, s.reviewed,
               CASE WHEN fate = 1 THEN region END, i,
               CASE WHEN bench.u(i, 33) < 0.8 THEN 'none' ELSE 'organisation' END,
-              CASE WHEN bench.u(i, 34) < 0.9 THEN 'done' ELSE 'partly' END
+              CASE WHEN bench.u(i, 34) < 0.9 THEN 'done' ELSE 'partly' END, key_person
             FROM bench.gen,
               LATERAL (SELECT least(ends_at + make_interval(mins => floor(bench.u(i, 35) * 4320)::int), {as_of}) AS submitted) s0,
               LATERAL (SELECT s0.submitted,

@@ -1,12 +1,13 @@
-"""The product's URL map plus `/bench/minimal/`: a minimal DRF list (20 municipalities,
-ModelSerializer, no authentication, no pagination), the throughput baseline of bench/load.py."""
+"""The product's URL map plus `/bench/minimal/`: a minimal DRF list (ModelSerializer, page-number
+pagination with its COUNT, 20 municipalities a page, no authentication), the throughput baseline of
+bench/load.py as ../shared/performance.md (B4) defines it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.urls import include, path
-from rest_framework import generics, permissions, serializers
+from rest_framework import generics, pagination, permissions, serializers
 
 from sleutelnet.api.permissions import MatrixPermission
 from sleutelnet.core.models import Municipality
@@ -18,6 +19,10 @@ class MinimalSerializer(serializers.ModelSerializer):
         fields = ("uuid", "name", "cbs_code")
 
 
+class MinimalPages(pagination.PageNumberPagination):
+    page_size = 20
+
+
 class MinimalList(generics.ListAPIView):
     """20 rows of a simple table. The permission matrix has no entry for this bench-only URL:
     naming MatrixPermission makes the page middleware leave the view to DRF, and
@@ -26,13 +31,13 @@ class MinimalList(generics.ListAPIView):
     serializer_class = MinimalSerializer
     authentication_classes: list[Any] = []
     permission_classes = [MatrixPermission]
-    pagination_class = None
+    pagination_class = MinimalPages
 
     def get_permissions(self) -> list[Any]:
         return [permissions.AllowAny()]
 
     def get_queryset(self) -> Any:
-        return Municipality.objects.order_by("id")[:20]
+        return Municipality.objects.order_by("id")
 
 
 urlpatterns = [

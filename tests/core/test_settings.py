@@ -60,3 +60,18 @@ def test_every_environment_variable_is_documented() -> None:
     assert READ, "settings read no variables?"
     missing = sorted(set(READ) - documented)
     assert not missing, f"Add these to docs/configuration.md: {missing}"
+
+
+@pytest.mark.django_db
+def test_postgresql_runs_without_jit_and_parallel_plans() -> None:
+    """JIT compilation and parallel plans cost more than they save on the pages' short queries
+    (DATABASE_JIT, DATABASE_PARALLEL_WORKERS)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting; this pass runs on SQLite")
+    with connection.cursor() as cur:
+        cur.execute("SHOW jit")
+        assert cur.fetchone()[0] == "off"
+        cur.execute("SHOW max_parallel_workers_per_gather")
+        assert cur.fetchone()[0] == "0"

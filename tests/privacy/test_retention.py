@@ -80,6 +80,8 @@ def test_an_old_request_is_anonymised_and_the_figures_stay(world):
     assert a.key_person is None and a.match_reasons == []
     report = ActivityReport.objects.get(assignment=a)
     assert report.outcome == "" and report.participants == 7 and report.hours == Decimal("2.5")
+    assert report.key_person_id is None  # the copy on the report is cut too
+    assert ActivityReport.objects.get(assignment__request=recent).key_person_id == world.key_person.pk
     # the other request is younger than the period: untouched
     recent.refresh_from_db()
     assert recent.anonymised_at is None and "Amal" in recent.description

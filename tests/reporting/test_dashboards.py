@@ -84,6 +84,24 @@ def test_charts_are_self_contained_svg(client, world) -> None:  # type: ignore[n
         assert not re.findall(r'(?:href|src)="https?://', svg), "an SVG refers to the network"
 
 
+def test_a_chart_is_drawn_once_per_content_and_follows_the_figures() -> None:
+    """The same figures give the cached drawing; other figures, or another title, a new one."""
+    from django.core.cache import cache
+
+    from sleutelnet.reporting.dashboard import COUNT, Column, Row, Table, _chart
+
+    def table(n: int, title: str = "Bereik") -> Table:
+        return Table(key="t", title=title, columns=[Column("Aantal", COUNT)], rows=[Row("Venlo", [n]), Row("Venray", [2])], chart_columns=(0,))
+
+    cache.clear()
+    first = _chart(table(7))
+    assert first.startswith("data:image/svg+xml;base64,") and len(cache._cache) == 1  # type: ignore[attr-defined]
+    assert _chart(table(7)) == first and len(cache._cache) == 1  # type: ignore[attr-defined]
+    other = _chart(table(8))
+    assert other != first and len(cache._cache) == 2  # type: ignore[attr-defined]
+    assert _chart(table(7, title="Uren")) not in (first, other)
+
+
 def test_bad_period_gets_a_message_not_a_500(client, world, other_world) -> None:  # type: ignore[no-untyped-def]
     login(client, world.policy_officer)
     for bad in ({"kind": "quarter", "year": 2026, "number": 5}, {"kind": "month", "year": "abc"}, {"kind": "week", "year": 2026}):

@@ -13,18 +13,20 @@ The region pays 5.00 per hour.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from sleutelnet.allowances.models import AllowanceRate
 from sleutelnet.core import clock
 from sleutelnet.deployments import services
 from sleutelnet.reporting import selectors
-from sleutelnet.reporting.models import KeyPersonMonth, NewcomerMonth, Rollup
+from sleutelnet.reporting.models import KeyPersonMonth, NewcomerMonth, PendingRefresh, Rollup
 from sleutelnet.reporting.periods import Period
-from sleutelnet.reporting.services import rebuild
+from sleutelnet.reporting.services import rebuild, refresh_pending
 from tests import factories as f
 from tests.web.conftest import report_data
 
@@ -138,19 +140,46 @@ def test_every_indicator_on_the_fixture(world) -> None:  # type: ignore[no-untyp
 
 def test_rollups_kept_current_equal_a_rebuild(world) -> None:  # type: ignore[no-untyped-def]
     build_fixture(world)
-
-    def snapshot() -> tuple[list, list, list]:  # type: ignore[type-arg]
-        return (
-            sorted(Rollup.objects.values_list("municipality_id", "month", "subject", "dimension", "value", "count", "hours",
-                                              "participants", "little_dutch", "first_contact", "allowance")),
-            sorted(NewcomerMonth.objects.values_list("municipality_id", "month", "newcomer_id", "little_dutch")),
-            sorted(KeyPersonMonth.objects.values_list("municipality_id", "month", "key_person_id", "reports", "hours", "allowance")),
-        )
-
-    kept = snapshot()
+    kept = _snapshot()
     assert kept[0], "the services wrote no rollups"
     rebuild()
-    assert snapshot() == kept
+    assert _snapshot() == kept
+
+
+def _snapshot() -> tuple[list, list, list]:  # type: ignore[type-arg]
+    return (
+        sorted(Rollup.objects.values_list("municipality_id", "month", "subject", "dimension", "value", "count", "hours",
+                                          "participants", "little_dutch", "first_contact", "allowance")),
+        sorted(NewcomerMonth.objects.values_list("municipality_id", "month", "newcomer_id", "little_dutch")),
+        sorted(KeyPersonMonth.objects.values_list("municipality_id", "month", "key_person_id", "reports", "hours", "allowance")),
+    )
+
+
+def test_deferred_refresh_queues_the_months_and_the_worker_brings_them_up_to_date(world, settings) -> None:  # type: ignore[no-untyped-def]
+    """REPORTING_REFRESH=deferred: the changes only queue their municipality-months; the worker's
+    step recomputes each once, and then the rollups equal a rebuild."""
+    settings.REPORTING_REFRESH = "deferred"
+    build_fixture(world)
+    assert not Rollup.objects.exists(), "a deferred change recomputed the rollups itself"
+    queued = set(PendingRefresh.objects.values_list("municipality_id", "month"))
+    assert queued and PendingRefresh.objects.count() > len(queued)  # queued more often than there are months
+    assert refresh_pending(limit=1000, delay=3600) == 0  # nothing waited an hour yet
+    assert refresh_pending(limit=1000, delay=0) == len(queued)
+    assert not PendingRefresh.objects.exists()
+    kept = _snapshot()
+    assert kept[0]
+    rebuild()
+    assert _snapshot() == kept
+    assert refresh_pending(delay=0) == 0
+
+
+def test_the_worker_round_handles_the_queued_figures(world, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.REPORTING_REFRESH = "deferred"
+    settings.REPORTING_REFRESH_DELAY_SECONDS = 0
+    build_fixture(world)
+    assert PendingRefresh.objects.exists()
+    call_command("run_worker", "--once", stdout=io.StringIO())
+    assert not PendingRefresh.objects.exists() and Rollup.objects.exists()
 
 
 def test_gini_and_median() -> None:

@@ -46,7 +46,11 @@ def test_quick_load_benchmark_serves_the_whole_mix_without_an_error(tmp_path: Pa
     for part in ("all", "kinds"):
         assert mix[part]
     assert {"p50_ms", "p95_ms", "p99_ms", "rps"} <= set(mix["all"])
-    assert {"locust_share", "server_share", "machine_busy_share"} <= set(mix["cpu"])
+    assert {"locust_share", "server_share", "worker_share", "machine_busy_share"} <= set(mix["cpu"])
+    slow = document["mix_slow"]  # the same mix at a slower pace
+    assert slow["all"]["errors"] == 0 and slow["all"]["requests"] > 0
+    # the writes queued figures (production: deferred); the phases waited until the worker had them done
+    assert all("figures_backlog_before" in b["minimal"] for b in document["baselines"].values())
     assert document["server_errors_logged"] == 0
     for b in document["baselines"].values():
         assert b["minimal"]["all"]["errors"] == 0 and b["ours"]["all"]["errors"] == 0
@@ -58,6 +62,7 @@ def test_quick_load_benchmark_serves_the_whole_mix_without_an_error(tmp_path: Pa
     assert text.startswith("# Benchmarks\n\nkept\n")
     assert load_bench.BEGIN in text and load_bench.END in text
     assert "| kind / endpoint | requests | errors |" in text
+    assert "The same mix at a slower pace" in text and "**Figures**" in text
 
     # Nothing is left behind on the server.
     assert not load_bench.reporting._database_exists(document["settings"]["database"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sleutelnet.deployments import services
@@ -83,6 +85,40 @@ def test_request_detail_shows_ranked_candidates_with_reasons_and_why_not(client,
     assert "does not speak Tigrinya at level 3 or higher" in html  # why not
     assert f'name="key_persons" value="{world.key_person.uuid}"' in html
     assert f'name="key_persons" value="{other.uuid}"' not in html  # infeasible people cannot be ticked
+
+
+def test_a_long_why_not_list_shows_the_nearest_and_counts_everyone_by_condition(client, world):
+    """A region of hundreds: the page names the 30 nearest who cannot take it, counts all of them
+    per condition failed, and points to "Why not …?" for the rest."""
+    from sleutelnet.deployments.views import INFEASIBLE_SHOWN
+
+    far = [f.KeyPersonFactory(region=world.region, full_name=f"Ver Weg {i:02d}", setup__languages={"ar": 5}) for i in range(INFEASIBLE_SHOWN + 4)]
+    near = f.KeyPersonFactory(region=world.region, full_name="Bijna Goed", setup__languages={"ti": 2})
+    req = services.file_request(actor=world.requester, organisation=world.organisation, data=world.request_data())
+    client.force_login(world.coordinator)
+    html = client.get(f"/coordinator/requests/{req.uuid}/").content.decode()
+    total = len(far) + 1
+    assert f"Not possible ({total} key persons)" in html
+    assert "Why not: how many key persons fail each condition" in html
+    assert f"<td>does not speak Tigrinya at level 3 or higher</td><td class=\"num\">{total}</td>" in html
+    assert f"The {INFEASIBLE_SHOWN} key persons closest to a match:" in html
+    assert "And 5 more." in html
+    named = [kp for kp in [near, *far] if kp.full_name in html.split('id="why-not-heading"')[0]]
+    assert len(named) == INFEASIBLE_SHOWN
+    # everyone can still be checked one by one
+    assert all(f'value="{kp.uuid}"' in html for kp in [near, *far])
+
+
+def test_the_long_select_renders_what_django_renders():
+    from django import forms
+
+    from sleutelnet.web.forms import LongSelect
+
+    choices = [("", "–"), ("a", "Ämal <Ali>"), ("b", 'B "quote"')]
+    for value in (None, "b"):
+        ours = LongSelect(choices=choices).render("why_not", value, attrs={"id": "id_x", "required": True, "aria-describedby": "h"})
+        django = forms.Select(choices=choices).render("why_not", value, attrs={"id": "id_x", "required": True, "aria-describedby": "h"})
+        assert re.sub(r">\s+<", "><", ours) == re.sub(r">\s+<", "><", django)
 
 
 def test_offer_creates_assignments_and_hides_them_from_candidates(client, world):

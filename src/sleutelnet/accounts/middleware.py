@@ -56,6 +56,10 @@ def limits_for(user: object, phone_session: bool = False) -> tuple[int, int]:
     return min(r[0] for r in rows) * 60, min(r[1] for r in rows) * 3600
 
 
+#: How often a page view renews the "last seen" moment of the idle limit (limits are in minutes).
+SEEN_EVERY = 30
+
+
 class SessionLimitsMiddleware:
     """Ends a session that was idle too long or is older than the absolute limit; the user signs in again."""
 
@@ -74,7 +78,8 @@ class SessionLimitsMiddleware:
                 logout(request)
                 messages.info(request, _("Your session has ended. Sign in again, please."))
                 return redirect_to_login(request.get_full_path())
-            session[SEEN_AT] = now
+            if seen is None or now - seen > SEEN_EVERY:
+                session[SEEN_AT] = now  # a session write (a query and a cookie) at most every SEEN_EVERY seconds
         return self.get_response(request)
 
 

@@ -104,7 +104,7 @@ def hours_summary(key_person_id: int, region_id: int, today: dt.date) -> HoursSu
 
     this_month = Q(date__month=today.month)
     approved, waiting = Q(assignment__status=AssignmentStatus.APPROVED), Q(assignment__status=AssignmentStatus.REPORTED)
-    sums = ActivityReport.objects.filter(assignment__key_person_id=key_person_id, date__year=today.year).aggregate(
+    sums = ActivityReport.objects.filter(key_person_id=key_person_id, date__year=today.year).aggregate(
         month_approved=Sum("hours", filter=this_month & approved),
         month_waiting=Sum("hours", filter=this_month & waiting),
         year_approved=Sum("hours", filter=approved),
@@ -316,8 +316,8 @@ class Ledger:
         work: dict[int, list[Work]] = defaultdict(list)
         states = [AssignmentStatus.APPROVED, *([AssignmentStatus.REPORTED] if planned else [])]
         reports = ActivityReport.objects.filter(
-            assignment__key_person_id__in=ids, assignment__status__in=states, date__range=(start, end)
-        ).values_list("id", "assignment__key_person_id", "date", "hours", "assignment__request__region_id")
+            key_person_id__in=ids, assignment__status__in=states, date__range=(start, end)
+        ).values_list("id", "key_person_id", "date", "hours", "assignment__request__region_id")
         regions = {kp.region_id for kp in people.values()}
         for report_id, kp_id, day, hours, region_id in reports:
             work[kp_id].append(Work(kp_id, day, hours, region_id, report_id))
@@ -538,11 +538,11 @@ def _open_reports(key_person_ids: Iterable[int], until: dt.date) -> dict[int, li
 
     rows = (
         ActivityReport.objects.filter(
-            assignment__key_person_id__in=set(key_person_ids), assignment__status=AssignmentStatus.APPROVED,
+            key_person_id__in=set(key_person_ids), assignment__status=AssignmentStatus.APPROVED,
             date__lte=until, statement_line__isnull=True,
         )
         .order_by("date", "id")
-        .values_list("id", "assignment__key_person_id", "date", "hours", "assignment__request__region_id", "assignment__request__title")
+        .values_list("id", "key_person_id", "date", "hours", "assignment__request__region_id", "assignment__request__title")
     )
     out: dict[int, list[Work]] = defaultdict(list)
     for report_id, kp_id, day, hours, region_id, title in rows:
@@ -628,7 +628,7 @@ def key_persons_with_a_month(user: User, region_id: int, month: dt.date) -> Quer
     first, last = month_start(month), month_end(month)
     scope = coordinated_key_persons(user).filter(region_id=region_id)
     reports = ActivityReport.objects.filter(
-        assignment__status=AssignmentStatus.APPROVED, date__lte=last, statement_line__isnull=True, assignment__key_person_id=OuterRef("pk")
+        assignment__status=AssignmentStatus.APPROVED, date__lte=last, statement_line__isnull=True, key_person_id=OuterRef("pk")
     )
     claims = ExpenseClaim.objects.filter(status=ClaimStatus.APPROVED, statement__isnull=True, date__lte=last, key_person_id=OuterRef("pk"))
     statements = MonthlyStatement.objects.filter(month=first, key_person_id=OuterRef("pk"))

@@ -229,7 +229,7 @@ def experience(kp: KeyPerson, today: dt.date) -> Experience:
     from sleutelnet.deployments.models import ActivityReport, AssignmentStatus
     from sleutelnet.people.models import KeyPersonRole, LifeDomain
 
-    reports = ActivityReport.objects.filter(assignment__key_person=kp, assignment__status=AssignmentStatus.APPROVED)
+    reports = ActivityReport.objects.filter(key_person=kp, assignment__status=AssignmentStatus.APPROVED)
     totals = reports.aggregate(h=Sum("hours"), n=Count("id"), first=Min("date"), last=Max("date"))
     through_roles = ActivityReport.roles_used.through.objects.filter(activityreport__in=reports)
     role_counts = dict(through_roles.values("keypersonrole_id").annotate(n=Count("*")).values_list("keypersonrole_id", "n"))

@@ -150,6 +150,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short queries, many at once (bench/load.py): PostgreSQL's JIT compiles plans over its
+    # jit_above_cost to machine code (tens of milliseconds lost on a page query), and a parallel
+    # plan starts two more processes per query; both pay off for one long report, not for pages.
+    _pg = [] if env_bool("DATABASE_JIT", False) else ["-c jit=off"]
+    _pg.append(f"-c max_parallel_workers_per_gather={env_int('DATABASE_PARALLEL_WORKERS', 0)}")
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"]["options"] = " ".join([DATABASES["default"]["OPTIONS"].get("options", ""), *_pg]).strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
@@ -282,7 +290,10 @@ if PRODUCTION:
 
 # Sessions: 30 minutes idle at most (per role: SESSION_LIMITS above), OWASP ASVS 4.0.3 (3.3.2).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The session (and its cookie's expiry) is written when it changes: SessionLimitsMiddleware renews
+# its "last seen" moment at most every 30 seconds, so the expiry still slides with use, without a
+# write on every page (accounts.middleware.SEEN_EVERY).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -403,6 +414,14 @@ TASK_TIMEOUT_SECONDS = env_int("TASK_TIMEOUT_SECONDS", 3600)
 TASK_RETENTION_DAYS = env_int("TASK_RETENTION_DAYS", 7)
 # An export or import of more rows than this runs as a background task; smaller ones at once.
 BACKGROUND_ROWS = env_int("BACKGROUND_ROWS", 2000)
+#: When the figures follow a change: "inline" (in the change's own transaction, under the region
+#: lock: exact at once) or "deferred" (the change queues the municipality-month and the worker
+#: recomputes it within seconds: writes stay fast at national scale). Production defaults to deferred.
+REPORTING_REFRESH = env_str("REPORTING_REFRESH", "deferred" if PRODUCTION else "inline")
+if REPORTING_REFRESH not in {"inline", "deferred"}:
+    raise ImproperlyConfigured("REPORTING_REFRESH must be 'inline' or 'deferred'.")
+#: Deferred: how long a queued month waits, so that the changes of those seconds cost one recomputation.
+REPORTING_REFRESH_DELAY_SECONDS = env_int("REPORTING_REFRESH_DELAY_SECONDS", 10)
 # An import can be undone this long; then the old values it replaced are deleted (retention).
 IMPORT_UNDO_DAYS = env_int("IMPORT_UNDO_DAYS", 30)
 # Retention (see docs/privacy.md): the worker runs it once a day from this hour (local time);

@@ -38,7 +38,7 @@ from sleutelnet.people.forms import (
 )
 from sleutelnet.people.models import Gender, KeyPersonRole, Language, LifeDomain
 from sleutelnet.people.selectors import newcomer_by_reference
-from sleutelnet.web.forms import NOTE_HINT, DateInput, SensitiveTextMixin, TimeInput
+from sleutelnet.web.forms import NOTE_HINT, DateInput, LongSelect, SensitiveTextMixin, TimeInput
 
 #: Requests are planned in Dutch local time, whatever the browser says.
 LOCAL_TZ = ZoneInfo("Europe/Amsterdam")
@@ -391,6 +391,7 @@ class WhyNotForm(forms.Form):
 
     why_not = forms.ChoiceField(
         label=_("Key person"),
+        widget=LongSelect,
         error_messages={
             "required": _("Choose a key person."),
             "invalid_choice": _("This is not a key person of this region. Choose one from the list."),

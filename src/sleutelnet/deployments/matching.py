@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, Sum
 from django.utils import timezone
@@ -34,22 +35,64 @@ def _month_bounds(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _windows(kp: KeyPerson, day_from: dt.date, day_to: dt.date) -> tuple[m.Window, ...]:
+@dataclasses.dataclass
+class _Profile:
+    """What the engine needs of a key person's related rows, as plain values (no model instances:
+    a region has hundreds of key persons, each with languages, roles, areas and weekly times)."""
+
+    languages: dict[str, int] = dataclasses.field(default_factory=dict)
+    roles: set[str] = dataclasses.field(default_factory=set)
+    life_domains: set[str] = dataclasses.field(default_factory=set)
+    municipalities: set[str] = dataclasses.field(default_factory=set)
+    slots: list[tuple[int, dt.time, dt.time]] = dataclasses.field(default_factory=list)
+    blocked: list[tuple[dt.date, dt.date]] = dataclasses.field(default_factory=list)
+
+
+def _profiles(people: list[KeyPerson], pool: Any) -> dict[int, _Profile]:
+    """The related rows of `people` (the rows of the queryset `pool`) in six flat queries: values,
+    not instances, and `pool` as a subquery rather than a list of hundreds of ids."""
+    from sleutelnet.people.models import (
+        AvailabilityException,
+        KeyPersonLanguage,
+        WeeklyAvailability,
+    )
+
+    out = {kp.id: _Profile() for kp in people}
+    ids = pool.order_by().values("id")
+    for kp_id, code, variant, level in KeyPersonLanguage.objects.filter(key_person_id__in=ids).values_list(
+        "key_person_id", "language__code", "language__variant", "level"
+    ):
+        out[kp_id].languages[f"{code}-{variant}" if variant else code] = level  # Language.tag
+    through = KeyPerson.roles.through.objects.filter(keyperson_id__in=ids)
+    for kp_id, code in through.values_list("keyperson_id", "keypersonrole__code"):
+        out[kp_id].roles.add(code)
+    through = KeyPerson.life_domains.through.objects.filter(keyperson_id__in=ids)
+    for kp_id, code in through.values_list("keyperson_id", "lifedomain__code"):
+        out[kp_id].life_domains.add(code)
+    through = KeyPerson.municipalities.through.objects.filter(keyperson_id__in=ids)
+    for kp_id, code in through.values_list("keyperson_id", "municipality__cbs_code"):
+        out[kp_id].municipalities.add(code)
+    for kp_id, weekday, start, end in WeeklyAvailability.objects.filter(key_person_id__in=ids).values_list(
+        "key_person_id", "weekday", "start_time", "end_time"
+    ):
+        out[kp_id].slots.append((weekday, start, end))
+    for kp_id, first, last in AvailabilityException.objects.filter(key_person_id__in=ids).values_list(
+        "key_person_id", "starts_on", "ends_on"
+    ):
+        out[kp_id].blocked.append((first, last))
+    return out
+
+
+def _windows(profile: _Profile, day_from: dt.date, day_to: dt.date) -> tuple[m.Window, ...]:
     """Concrete availability windows from the weekly pattern, minus exceptions."""
     tz = timezone.get_current_timezone()
-    blocked = [(e.starts_on, e.ends_on) for e in kp.unavailable.all()]
     out = []
     day = day_from
     while day <= day_to:
-        if not any(a <= day <= b for a, b in blocked):
-            for slot in kp.availability.all():
-                if slot.weekday == day.weekday():
-                    out.append(
-                        m.Window(
-                            dt.datetime.combine(day, slot.start_time, tzinfo=tz),
-                            dt.datetime.combine(day, slot.end_time, tzinfo=tz),
-                        )
-                    )
+        if not any(a <= day <= b for a, b in profile.blocked):
+            for weekday, start, end in profile.slots:
+                if weekday == day.weekday():
+                    out.append(m.Window(dt.datetime.combine(day, start, tzinfo=tz), dt.datetime.combine(day, end, tzinfo=tz)))
         day += dt.timedelta(days=1)
     return tuple(out)
 
@@ -79,6 +122,7 @@ def region_weights(region: Region) -> engine.Weights:
 
 def _engine_key_person(
     kp: KeyPerson,
+    profile: _Profile,
     *,
     availability: tuple[m.Window, ...],
     capacity_hours: float,
@@ -86,15 +130,15 @@ def _engine_key_person(
     newcomers: set[str],
     organisations: set[str],
 ) -> m.KeyPerson:
-    """The engine's view of a key person (prefetched languages, roles, domains, municipalities)."""
+    """The engine's view of a key person (its related rows from `_profiles`)."""
     return m.KeyPerson(
         id=str(kp.uuid),
         name=kp.full_name,
         status=kp.status,
-        languages={kl.language.tag: kl.level for kl in kp.languages.all()},
-        roles=frozenset(r.code for r in kp.roles.all()),
-        life_domains=frozenset(d.code for d in kp.life_domains.all()),
-        municipalities=frozenset(mu.cbs_code for mu in kp.municipalities.all()),
+        languages=dict(profile.languages),
+        roles=frozenset(profile.roles),
+        life_domains=frozenset(profile.life_domains),
+        municipalities=frozenset(profile.municipalities),
         availability=availability,
         capacity_hours=max(capacity_hours, 0.0),
         gender=kp.gender or None,
@@ -139,86 +183,108 @@ def engine_request(req: Request, *, newcomer_excluded: frozenset[str] | None = N
 def candidates_for(
     req: Request, *, include_infeasible: bool = True, only: KeyPerson | None = None
 ) -> list[tuple[KeyPerson, m.Candidate]]:
-    """Rank the region's key persons (or `only` one) for `req`: feasible first, with reasons and why-not."""
+    """Rank the region's key persons (or `only` one) for `req`: feasible first, with reasons and why-not.
+
+    For the whole region, a key person who fails one of the engine's cheap conditions is listed
+    with those (and the weekly times); `only` one key person gets every condition they fail.
+    """
     pool = KeyPerson.objects.filter(region_id=req.region_id)
     if only is not None:
         pool = pool.filter(id=only.id)
-    people = list(
-        pool
-        .prefetch_related("languages__language", "roles", "life_domains", "municipalities", "availability", "unavailable")
-        .order_by("id")
-    )
+    people = list(pool.order_by("id"))
+    profiles = _profiles(people, pool)
     by_uuid = {str(kp.uuid): kp for kp in people}
     uuid_of = {kp.id: str(kp.uuid) for kp in people}
     month_start, month_end = _month_bounds(req.starts_at)
     now = clock.now()  # the replayed moment in the demo's history, else the real now
-    ids = [kp.id for kp in people]
-
-    # Hours already planned this month, per key person (one query).
-    planned: dict[int, Decimal] = defaultdict(Decimal)
-    busy: dict[str, list[tuple[str, object, object]]] = defaultdict(list)
-    # Driven from the month's requests (an index on their times), not from every assignment of
-    # the region's key persons (hundreds of thousands of rows at national scale).
-    in_month = Request.objects.filter(starts_at__lt=month_end, ends_at__gt=month_start).exclude(id=req.id)
-    for kp_id, a_status, title, starts_at, ends_at in (
-        Assignment.objects.filter(key_person_id__in=ids, status__in=ACTIVE_ASSIGNMENT_STATES)
-        .filter(request_id__in=in_month.values("id"))
-        .values_list("key_person_id", "status", "request__title", "request__starts_at", "request__ends_at")
-    ):
-        planned[kp_id] += Decimal((ends_at - starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))  # Request.hours
-        if a_status != "offered":
-            busy[uuid_of[kp_id]].append((title, starts_at, ends_at))
-
-    # The last 30 days' hours per key person, summed in SQL from the reports of those days.
-    load = dict(
-        ActivityReport.objects.filter(
-            date__gte=(now - dt.timedelta(days=30)).date(),
-            assignment__key_person_id__in=ids,
-            assignment__status__in=("reported", "approved"),
-        )
-        .order_by()
-        .values_list("assignment__key_person_id")
-        .annotate(h=Sum("hours"))
-    )
-    # Continuity: the engine only asks whether a key person worked with this request's newcomer
-    # or organisation before, so only those two are looked up, not every report of the region's
-    # key persons (tens of thousands of rows, and as many processing-log lines, at national scale).
-    history_newcomers: dict[int, set[str]] = defaultdict(set)
-    history_orgs: dict[int, set[str]] = defaultdict(set)
-    past = (
-        Assignment.objects.filter(key_person_id__in=ids, status__in=("reported", "approved")).exclude(request_id=req.id).order_by()
-    )  # no ordering: DISTINCT over the key person alone
-    if req.newcomer_id is not None:
-        nc_uuid = str(req.newcomer.uuid)  # type: ignore[union-attr]
-        for kp_id in past.filter(request__newcomer_id=req.newcomer_id).values_list("key_person_id", flat=True).distinct():
-            history_newcomers[kp_id].add(nc_uuid)
-            processing.note_read("newcomer", req.newcomer_id, req.region_id)  # continuity: who worked with whom
-    if req.organisation_id is not None:
-        org_uuid = str(req.organisation.uuid)
-        for kp_id in past.filter(request__organisation_id=req.organisation_id).values_list("key_person_id", flat=True).distinct():
-            history_orgs[kp_id].add(org_uuid)
 
     start_local = timezone.localtime(req.starts_at)
     end_local = timezone.localtime(req.ends_at)
-    engine_people = []
     capacity_month = {}
+    engine_people = {}
     for kp in people:
         cap = float(kp.capacity_hours_per_month)
         capacity_month[str(kp.uuid)] = cap
-        engine_people.append(
-            _engine_key_person(
-                kp,
-                availability=_windows(kp, start_local.date(), end_local.date()),
-                capacity_hours=cap - float(planned[kp.id]),
-                load_hours=float(load.get(kp.id) or 0),
-                newcomers=history_newcomers[kp.id],
-                organisations=history_orgs[kp.id],
-            )
+        engine_people[kp.id] = _engine_key_person(
+            kp,
+            profiles[kp.id],
+            availability=_windows(profiles[kp.id], start_local.date(), end_local.date()),
+            capacity_hours=cap,
+            load_hours=0.0,
+            newcomers=set(),
+            organisations=set(),
         )
     for_newcomer = newcomer_exclusions(req)
+    engine_req = engine_request(req, newcomer_excluded=for_newcomer)
+    # The cheap test of the engine (municipality, status, exclusion, role, language) rules out most
+    # of a region's hundreds of key persons. The hours planned this month, the other work at that
+    # time, the recent load and the continuity are read for the few dozen it leaves in; the
+    # others cannot take the request whatever these are, and their score leaves them out.
+    # "Why not …?" about one key person (`only`) reads everything: it names every condition failed.
+    open_ids = [
+        kp_id for kp_id, ekp in engine_people.items() if only is not None or not engine.surely_infeasible(ekp, engine_req)
+    ]
+    busy: dict[str, list[tuple[str, object, object]]] = defaultdict(list)
+    if open_ids:
+        # Hours already planned this month (one query). Offers are only made within a region,
+        # so a key person's work is in their region's requests (an index on region and end).
+        planned: dict[int, Decimal] = defaultdict(Decimal)
+        for kp_id, a_status, title, starts_at, ends_at in (
+            Assignment.objects.filter(
+                status__in=ACTIVE_ASSIGNMENT_STATES,
+                request__region_id=req.region_id,
+                request__starts_at__lt=month_end,
+                request__ends_at__gt=month_start,
+                key_person_id__in=open_ids,
+            )
+            .exclude(request_id=req.id)
+            .order_by()
+            .values_list("key_person_id", "status", "request__title", "request__starts_at", "request__ends_at")
+        ):
+            planned[kp_id] += Decimal((ends_at - starts_at).total_seconds() / 3600).quantize(Decimal("0.1"))  # Request.hours
+            if a_status != "offered":
+                busy[uuid_of[kp_id]].append((title, starts_at, ends_at))
+
+        # The last 30 days' hours per key person, summed in SQL from the reports of those days.
+        load = dict(
+            ActivityReport.objects.filter(
+                date__gte=(now - dt.timedelta(days=30)).date(),
+                key_person_id__in=open_ids,
+                assignment__status__in=("reported", "approved"),
+            )
+            .order_by()
+            .values_list("key_person_id")
+            .annotate(h=Sum("hours"))
+        )
+        # Continuity: the engine only asks whether a key person worked with this request's
+        # newcomer or organisation before, so only those two are looked up.
+        history_newcomers: dict[int, set[str]] = defaultdict(set)
+        history_orgs: dict[int, set[str]] = defaultdict(set)
+        past = (
+            Assignment.objects.filter(key_person_id__in=open_ids, status__in=("reported", "approved"))
+            .exclude(request_id=req.id)
+            .order_by()
+        )  # no ordering: DISTINCT over the key person alone
+        if req.newcomer_id is not None:
+            nc_uuid = str(req.newcomer.uuid)  # type: ignore[union-attr]
+            for kp_id in past.filter(request__newcomer_id=req.newcomer_id).values_list("key_person_id", flat=True).distinct():
+                history_newcomers[kp_id].add(nc_uuid)
+                processing.note_read("newcomer", req.newcomer_id, req.region_id)  # continuity: who worked with whom
+        if req.organisation_id is not None:
+            org_uuid = str(req.organisation.uuid)
+            for kp_id in past.filter(request__organisation_id=req.organisation_id).values_list("key_person_id", flat=True).distinct():
+                history_orgs[kp_id].add(org_uuid)
+        for kp_id in open_ids:
+            engine_people[kp_id] = dataclasses.replace(
+                engine_people[kp_id],
+                capacity_hours=max(capacity_month[uuid_of[kp_id]] - float(planned[kp_id]), 0.0),
+                load_hours_last_30d=float(load.get(kp_id) or 0),
+                history_newcomers=frozenset(history_newcomers[kp_id]),
+                history_organisations=frozenset(history_orgs[kp_id]),
+            )
     ranked = engine.rank(
-        engine_request(req, newcomer_excluded=for_newcomer),
-        engine_people,
+        engine_req,
+        list(engine_people.values()),
         weights=region_weights(req.region),
         busy=busy,
         capacity_month=capacity_month,
@@ -345,11 +411,9 @@ def region_instance(region: Region, start: dt.datetime, end: dt.datetime) -> Pla
     requests = [r for r in requests if r.newcomer_id is None or r.newcomer.has_consent]
     horizon_end = max([end] + [r.ends_at for r in requests])
     horizon = m.Window(timezone.localtime(start), timezone.localtime(horizon_end))
-    people = list(
-        KeyPerson.objects.filter(region=region)
-        .prefetch_related("languages__language", "roles", "life_domains", "municipalities", "availability", "unavailable")
-        .order_by("id")
-    )
+    pool = KeyPerson.objects.filter(region=region)
+    people = list(pool.order_by("id"))
+    profiles = _profiles(people, pool)
     now = clock.now()
     months = _months(horizon.start, horizon.end)
     first_month, last_month = months[0][0], months[-1][1]
@@ -371,13 +435,14 @@ def region_instance(region: Region, start: dt.datetime, end: dt.datetime) -> Pla
             busy[kp_id].append((timezone.localtime(starts_at), timezone.localtime(ends_at)))
 
     load = dict(
-        Assignment.objects.filter(
+        ActivityReport.objects.filter(
             key_person__region=region,
-            status__in=("reported", "approved"),
-            report__date__gte=(now - dt.timedelta(days=30)).date(),
+            assignment__status__in=("reported", "approved"),
+            date__gte=(now - dt.timedelta(days=30)).date(),
         )
+        .order_by()
         .values_list("key_person_id")
-        .annotate(h=Sum("report__hours"))
+        .annotate(h=Sum("hours"))
     )
     history_newcomers: dict[int, set[str]] = defaultdict(set)
     history_orgs: dict[int, set[str]] = defaultdict(set)
@@ -399,7 +464,8 @@ def region_instance(region: Region, start: dt.datetime, end: dt.datetime) -> Pla
         engine_people.append(
             _engine_key_person(
                 kp,
-                availability=_free_windows(_windows(kp, day_from, day_to), sorted(busy[kp.id]), horizon),
+                profiles[kp.id],
+                availability=_free_windows(_windows(profiles[kp.id], day_from, day_to), sorted(busy[kp.id]), horizon),
                 capacity_hours=free,
                 load_hours=float(load.get(kp.id) or 0),
                 newcomers=history_newcomers[kp.id],

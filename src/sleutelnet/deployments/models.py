@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -102,9 +103,16 @@ class Request(PublicIdModel):
             # What overlaps a month from now on (the candidates' planned hours): few requests end
             # after the start of the current month, against every request a key person ever had.
             models.Index(fields=["ends_at"], name="request_ends_idx"),
+            # The same for one region (the candidates of a request: its region's key persons).
+            models.Index(fields=["region", "ends_at"], include=["starts_at"], name="request_region_ends_idx"),
             # The requests of a region by id with their times, from the index alone: joined with
             # the current assignments (the coordinator's today counts) without reading the table.
             models.Index(fields=["region", "id"], include=["starts_at", "ends_at"], name="request_region_id_cover_idx"),
+            # A request's municipality, region and times by its id without reading the table: the month's
+            # reports of one municipality (the figures) and the region checks of current assignments.
+            models.Index(fields=["id"], include=["municipality", "region", "starts_at", "ends_at"], name="request_id_times_cover_idx"),
+            # The requests a municipality received in a month (the figures' recomputation).
+            models.Index(fields=["municipality", "created_at"], name="request_muni_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="request_positive_duration"),
@@ -172,6 +180,10 @@ class Assignment(PublicIdModel):
     """An assignment (inzet): a key person offered to, and then working on, a request."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="assignments")
+    #: The request's region, copied when the assignment is saved (a request keeps its region): a
+    #: region's current assignments come from one small index (today's counts, the approvals)
+    #: instead of a join with every request the region ever had.
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, editable=False, related_name="+", db_index=False)
     #: Empty only after retention or erasure cut the link to the person (the figures stay).
     key_person = models.ForeignKey(KeyPerson, on_delete=models.PROTECT, null=True, related_name="assignments")
     status = models.CharField(_("status"), max_length=16, choices=AssignmentStatus.choices, default=AssignmentStatus.OFFERED)
@@ -212,6 +224,16 @@ class Assignment(PublicIdModel):
             # A region's key persons' assignments by state and request, from the index alone (the
             # candidates' planned hours, load and continuity: matching.candidates_for).
             models.Index(fields=["key_person", "status", "request"], include=["id"], name="assignment_kp_status_req_idx"),
+            # An assignment's state, request and key person by its id without reading the table (the
+            # reports of a month joined to their assignments: the figures' recomputation).
+            models.Index(fields=["id"], include=["status", "request", "key_person"], name="assignment_id_cover_idx"),
+            # A region's current assignments by state (today's counts, the approvals).
+            models.Index(
+                fields=["region", "status"],
+                include=["request", "offered_at"],
+                condition=models.Q(status__in=["offered", "accepted", "reported"]),
+                name="assignment_current_region_idx",
+            ),
         ]
         verbose_name = _("assignment")
         verbose_name_plural = _("assignments")
@@ -219,11 +241,24 @@ class Assignment(PublicIdModel):
     def __str__(self) -> str:
         return f"{self.key_person} · {self.request}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.region_id is None and self.request_id is not None:
+            self.region_id = self.request.region_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "region"}
+        super().save(*args, **kwargs)
+
 
 class ActivityReport(PublicIdModel):
     """An activity report (verslag): what happened, the hours, the roles used and who was reached."""
 
     assignment = models.OneToOneField(Assignment, on_delete=models.CASCADE, related_name="report")
+    #: The assignment's key person, copied when the report is saved (and cut with it by retention):
+    #: a key person's reports of a period come from one index (the allowance ledger, the portal's
+    #: hours, the candidates' recent load) instead of every report of those days.
+    key_person = models.ForeignKey(
+        KeyPerson, on_delete=models.PROTECT, null=True, editable=False, related_name="+", db_index=False
+    )
     date = models.DateField(_("date"))
     hours = models.DecimalField(
         _("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(24)]
@@ -251,6 +286,7 @@ class ActivityReport(PublicIdModel):
             # The last 30 days' hours per key person (matching.candidates_for) from the index alone;
             # it also serves every range of days (the former report_date_idx).
             models.Index(fields=["date"], include=["assignment", "hours"], name="report_date_cover_idx"),
+            models.Index(fields=["key_person", "date"], include=["assignment", "hours"], name="report_kp_date_cover_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -264,3 +300,10 @@ class ActivityReport(PublicIdModel):
 
     def __str__(self) -> str:
         return f"{self.assignment} · {self.date}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.key_person_id is None and self.assignment_id is not None:
+            self.key_person_id = self.assignment.key_person_id
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "key_person"}
+        super().save(*args, **kwargs)

@@ -81,7 +81,7 @@ def reports_awaiting_approval(user: User) -> QuerySet[Assignment]:
     """Assignments whose report waits for the coordinator."""
     return (
         assignments_for(user)
-        .filter(request__region_id__in=region_ids(user, Role.COORDINATOR), status="reported")
+        .filter(region_id__in=region_ids(user, Role.COORDINATOR), status="reported")  # Assignment.region: an index
         .select_related("report")
         .order_by("report__submitted_at")
     )

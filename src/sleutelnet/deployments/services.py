@@ -603,7 +603,7 @@ def approve_report(*, actor: User, assignment: Assignment) -> Assignment:
     _log(processing.UPDATE, actor, req.newcomer, a.key_person, activity="activity-reporting")
     queue_mail(to=_key_person(a.key_person), template="report_approved", context={"assignment": a, "request": req})
     _close_if_done(req)
-    refresh_for_request(req, reports=True)
+    refresh_for_request(req, reports=True, requests=False)  # reported and approved both count as filled
     return a
 
 

@@ -20,6 +20,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -61,6 +62,7 @@ from sleutelnet.deployments.matching import candidates_for, region_instance
 from sleutelnet.deployments.models import (
     ACTIVE_ASSIGNMENT_STATES,
     CONFIRMED_ASSIGNMENT_STATES,
+    ActivityReport,
     Assignment,
     AssignmentStatus,
     Request,
@@ -80,7 +82,7 @@ from sleutelnet.notifications.views import assignment_ics
 from sleutelnet.people.models import KeyPerson
 from sleutelnet.people.selectors import key_persons_for
 from sleutelnet.web.decorators import own_key_person
-from sleutelnet.web.forms import ReasonForm, attach_domain_error
+from sleutelnet.web.forms import OFFER_PLACEHOLDER, ReasonForm, attach_domain_error
 from sleutelnet.web.pagination import paginate
 
 
@@ -179,8 +181,23 @@ def _with_limit_warnings(req: Request, rows: list[CandidateRow]) -> None:
         row.limit_warnings = warnings
 
 
+#: The infeasible key persons shown by name: the nearest ones (fewest conditions failed). A region
+#: has hundreds of key persons; the page counts all of them by reason, and "Why not …?" checks anyone.
+INFEASIBLE_SHOWN = 30
+
+
+def _why_not_summary(infeasible: list[CandidateRow]) -> list[tuple[str, int]]:
+    """How many infeasible key persons fail each condition, the most common first."""
+    counts: dict[str, int] = {}
+    for row in infeasible:
+        for v in row.violations:
+            counts[v] = counts.get(v, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
 def _candidates(req: Request, assignments: list[Assignment]) -> tuple[list[CandidateRow], list[CandidateRow]]:
-    """Feasible and infeasible key persons for an open request, without those already on it."""
+    """Feasible and infeasible key persons for an open request, without those already on it;
+    the infeasible ones nearest first (fewest conditions failed, then the best score)."""
     if req.status != RequestStatus.OPEN:
         return [], []
     live = {a.key_person_id for a in assignments if a.status in ACTIVE_ASSIGNMENT_STATES}
@@ -197,6 +214,7 @@ def _candidates(req: Request, assignments: list[Assignment]) -> tuple[list[Candi
             violations=[explain(r) for r in cand.violations],
         )
         (feasible if cand.feasible else infeasible).append(row)
+    infeasible.sort(key=lambda row: (len(row.violations), -row.weight))
     return feasible, infeasible
 
 
@@ -230,7 +248,10 @@ def _render_coordinator_request(
         "assignment_rows": rows,
         "confirmed": sum(1 for a in assignments if a.status in CONFIRMED_ASSIGNMENT_STATES),
         "feasible": feasible,
-        "infeasible": infeasible,
+        "infeasible": infeasible[:INFEASIBLE_SHOWN],
+        "infeasible_count": len(infeasible),
+        "infeasible_hidden": max(len(infeasible) - INFEASIBLE_SHOWN, 0),
+        "why_not_summary": _why_not_summary(infeasible),
         "offer_form": offer_form or OfferForm(choices=_offer_choices(feasible)),
         "cancel_form": cancel_form or ReasonForm(auto_id="id_cancel_%s"),
         "can_cancel": req.status in (RequestStatus.OPEN, RequestStatus.FILLED),
@@ -769,7 +790,7 @@ def _own_assignments(request: HttpRequest) -> QuerySet[Assignment]:
     return (
         assignments_for(request.user)  # type: ignore[arg-type]
         .filter(key_person_id=kp.id)
-        .select_related("request__newcomer")
+        .select_related("request__newcomer", "request__requested_by")
         .prefetch_related("request__newcomer__consents")
     )
 
@@ -782,6 +803,13 @@ def _back(request: HttpRequest) -> HttpResponse:
 
 def _decline_form(a: Assignment, data: Any = None) -> DeclineForm:
     return DeclineForm(data, prefix=f"decline-{a.uuid}")
+
+
+def _decline_blank() -> str:
+    """The fields of an empty "No, I cannot" form, rendered once for all the offer cards of a page
+    (a key person may have a dozen offers; the form is the same but for its prefix, which the
+    `for_offer` filter fills in per card)."""
+    return render_to_string("deployments/_decline_fields.html", {"decline_form": DeclineForm(prefix=f"decline-{OFFER_PLACEHOLDER}")})
 
 
 def _offer_card(request: HttpRequest, a: Assignment, **extra: Any) -> HttpResponse:
@@ -805,9 +833,16 @@ def portal(request: HttpRequest) -> HttpResponse:
     now = timezone.localtime()
     today = now.date()
     week_end = today + dt.timedelta(days=7)
+    day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # Plain bounds on the start (an index on the region's requests by start), not a date cast.
     confirmed = (
         _own_assignments(request)
-        .filter(status__in=CONFIRMED_ASSIGNMENT_STATES, request__starts_at__date__gte=today, request__starts_at__date__lt=week_end)
+        .filter(
+            status__in=CONFIRMED_ASSIGNMENT_STATES,
+            request__region_id=kp.region_id,
+            request__starts_at__gte=day_start,
+            request__starts_at__lt=timezone.make_aware(dt.datetime.combine(week_end, dt.time())),
+        )
         .select_related("request__organisation", "request__language", "request__municipality")
         .order_by("request__starts_at", "id")
     )
@@ -819,6 +854,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "offers": [(a, _decline_form(a)) for a in _open_offers(request)],
+        "decline_blank": _decline_blank(),
         "today": [a for a in rows if timezone.localtime(a.request.starts_at).date() == today],
         "week": [a for a in rows if timezone.localtime(a.request.starts_at).date() != today],
         "to_report": to_report,
@@ -839,7 +875,8 @@ def hours(request: HttpRequest) -> HttpResponse:
 
 def offers(request: HttpRequest) -> HttpResponse:
     """Open offers: yes or no, in place."""
-    return render(request, "deployments/offers.html", {"items": [(a, _decline_form(a)) for a in _open_offers(request)]})
+    items = [(a, _decline_form(a)) for a in _open_offers(request)]
+    return render(request, "deployments/offers.html", {"items": items, "decline_blank": _decline_blank() if items else ""})
 
 
 @require_POST
@@ -908,13 +945,26 @@ def agenda(request: HttpRequest) -> HttpResponse:
 
 def _render_agenda(request: HttpRequest, withdraw: tuple[int, ReasonForm] | None = None) -> HttpResponse:
     now = timezone.now()
-    items = _own_assignments(request).filter(
-        status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
+    kp = own_key_person(request)
+    items = _own_assignments(request)
+    # A report (and so an approval) comes after the start: what is still coming is accepted or,
+    # on a clock that was set back, reported. These states are the few current assignments of a
+    # key person (a partial index), not the thousands of a long-serving one.
+    upcoming = items.filter(
+        status__in=(AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED), request__starts_at__gt=now
+    ).order_by("request__starts_at", "id")
+    to_report = list(
+        items.filter(status=AssignmentStatus.ACCEPTED, request__starts_at__lte=now).order_by("-request__starts_at", "-id")[:50]
     )
-    upcoming = items.filter(request__starts_at__gt=now).order_by("request__starts_at", "id")
-    past = list(items.filter(request__starts_at__lte=now).order_by("-request__starts_at", "-id")[:50])
-    to_report = [a for a in past if a.status == AssignmentStatus.ACCEPTED]
-    done = [a for a in past if a.status != AssignmentStatus.ACCEPTED]
+    # Done: the 50 latest reports (by the day of the activity), from the key person's reports.
+    latest = list(
+        ActivityReport.objects.filter(key_person_id=kp.id).order_by("-date", "-id").values_list("assignment_id", flat=True)[:50]
+    )  # the ids first: a join would read every assignment the key person ever had
+    done = list(
+        items.filter(status__in=(AssignmentStatus.REPORTED, AssignmentStatus.APPROVED), id__in=latest).order_by(
+            "-report__date", "-request__starts_at", "-id"
+        )
+    )
     upcoming_rows = [
         (a, withdraw[1] if withdraw and withdraw[0] == a.id else _reason_form(a)) for a in upcoming
     ]

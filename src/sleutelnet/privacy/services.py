@@ -152,7 +152,9 @@ def anonymise_request(req: Request, *, activity: str) -> None:
     Assignment.objects.filter(request=req).update(
         key_person=None, match_reasons=[], decline_reason="", cancel_reason="", review_comment="", updated_at=clock.now()
     )
-    ActivityReport.objects.filter(assignment__request=req).update(outcome="", follow_up="", updated_at=clock.now())
+    ActivityReport.objects.filter(assignment__request=req).update(
+        key_person=None, outcome="", follow_up="", updated_at=clock.now()
+    )
     req.title = _in_default_language(req.get_kind_display())
     req.description = ""
     req.cancel_reason = ""

@@ -9,12 +9,15 @@ read "<5", plus enough other cells that totals do not give them away (`suppressi
 from __future__ import annotations
 
 import base64
+import hashlib
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +31,9 @@ from sleutelnet.reporting.suppression import Suppressed, suppress_vector
 COUNT, HOURS, MONEY, SHARE, NUMBER = "count", "hours", "money", "share", "number"
 #: A chart shows at most this many bars; its table shows every row.
 CHART_ROWS = 20
+#: Part of a chart's cache key: raise it when the drawing (style, size) changes.
+CHART_VERSION = 1
+CHART_CACHE_SECONDS = 24 * 3600
 
 Value = int | Decimal | float | str | Suppressed | None
 
@@ -157,6 +163,24 @@ def _chart(table: Table, series_names: Sequence[str] | None = None) -> str:
         # A national table has 342 municipalities: the chart shows the largest, the table all.
         j = table.chart_columns[0]
         rows = sorted(rows, key=lambda r: -(float(r.cells[j]) if isinstance(r.cells[j], (int, float, Decimal)) else -1))[:CHART_ROWS]
+    title = table.title if len(rows) == len(table.rows) else _("%(title)s: the %(n)s largest") % {"title": table.title, "n": len(rows)}
+    labels = [r.label for r in rows]
+    series = []
+    for n, j in enumerate(table.chart_columns):
+        values: list[float | None] = []
+        for r in rows:
+            v = r.cells[j]
+            values.append(None if v is None or isinstance(v, (Suppressed, str)) else float(v))
+        if table.chart_kind == "hbar":
+            values.reverse()
+        series.append((str(series_names[n] if series_names else table.columns[j].label), values))
+    # The same figures give the same picture: a chart is drawn once per process and content (pygal
+    # takes milliseconds per chart, and a figures page has fifteen), then served from the cache.
+    spec = json.dumps([CHART_VERSION, table.chart_kind, str(title), [str(x) for x in labels], series, len(table.chart_columns)])
+    key = "chart:" + hashlib.sha256(spec.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return str(cached)
     style = Style(
         background="white",
         plot_background="white",
@@ -183,22 +207,16 @@ def _chart(table: Table, series_names: Sequence[str] | None = None) -> str:
         print_values=False,
         show_y_guides=True,
         margin=16,
-        title=table.title if len(rows) == len(table.rows) else _("%(title)s: the %(n)s largest") % {"title": table.title, "n": len(rows)},
+        title=title,
     )
-    labels = [r.label for r in rows]
     chart.x_labels = list(reversed(labels)) if table.chart_kind == "hbar" else labels
-    for n, j in enumerate(table.chart_columns):
-        values: list[float | None] = []
-        for r in rows:
-            v = r.cells[j]
-            values.append(None if v is None or isinstance(v, (Suppressed, str)) else float(v))
-        if table.chart_kind == "hbar":
-            values.reverse()
-        name = series_names[n] if series_names else table.columns[j].label
+    for name, values in series:
         chart.add(name, values)
     # pygal always writes its configuration as a <script>; an image never runs it, so drop it.
     svg = re.sub(rb"<script.*?</script>", b"", chart.render(), flags=re.S)
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    uri = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+    cache.set(key, uri, CHART_CACHE_SECONDS)
+    return uri
 
 
 # --- the tables ------------------------------------------------------------------------------

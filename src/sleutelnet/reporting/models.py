@@ -154,3 +154,18 @@ class KeyPersonPeriod(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key_person", "kind", "start"], name="key_person_period_unique")]
         indexes = [models.Index(fields=["kind", "start", "region"], name="key_person_period_lookup")]
+
+
+class PendingRefresh(models.Model):
+    """A municipality-month whose rollups a change made stale, with `REPORTING_REFRESH=deferred`:
+    the change writes this row in its own transaction (an insert, no lock), and the worker
+    recomputes the month from the raw records within seconds (`services.refresh_pending`)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    reports = models.BooleanField(default=True)
+    requests = models.BooleanField(default=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["municipality", "month"], name="pending_refresh_lookup")]

@@ -400,7 +400,7 @@ def operations(regions: list[int], today: dt.date, week_end: dt.date) -> Operati
         .select_related("municipality")
         .order_by("starts_at")[:20]
     )
-    mine = Assignment.objects.filter(request__region_id__in=regions)
+    mine = Assignment.objects.filter(region_id__in=regions)  # the request's region, on the assignment (an index)
     today_list = list(
         mine.filter(status=AssignmentStatus.ACCEPTED, request__starts_at__gte=day_start, request__starts_at__lt=day_end)
         .select_related("request", "key_person")

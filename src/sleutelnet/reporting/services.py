@@ -4,8 +4,11 @@ Every change that moves a figure (a request filed, an offer answered, a report a
 calls `refresh_for_request` inside its own transaction. That recomputes the rows of the
 municipality and month(s) concerned from the raw records, so the rollups can never drift
 from the truth, and the municipality row is locked first so two approvals in the same
-municipality cannot each miss the other's (decision 0008). `rebuild` runs the same queries
-for everything, for a new database, after an import and in the benchmark.
+municipality cannot each miss the other's (decision 0008). With `REPORTING_REFRESH=deferred`
+(production) the change only queues the municipality-month (`PendingRefresh`), and the worker
+recomputes it within seconds (decision 0010): a write no longer waits for a second of
+recomputation at national scale. `rebuild` runs the same queries for everything, for a new
+database, after an import and in the benchmark.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import (
     Count,
@@ -49,6 +53,7 @@ from sleutelnet.reporting.models import (
     KeyPersonMonth,
     KeyPersonPeriod,
     NewcomerMonth,
+    PendingRefresh,
     PeriodCount,
     RegionRollup,
     Rollup,
@@ -381,8 +386,43 @@ def _derive(region_id: int, municipality_id: int, month: dt.date, key_person_ids
             )
 
 
-@transaction.atomic
 def refresh_month(*, municipality_id: int, month: dt.date, reports: bool = True, requests: bool = True) -> None:
+    """Bring the rollups of one municipality and month up to date: at once (`REPORTING_REFRESH`
+    inline), or queued for the worker (deferred; `refresh_pending` recomputes it)."""
+    if settings.REPORTING_REFRESH == "deferred":
+        PendingRefresh.objects.create(municipality_id=municipality_id, month=month_start(month), reports=reports, requests=requests)
+        return
+    recompute_month(municipality_id=municipality_id, month=month, reports=reports, requests=requests)
+
+
+def refresh_pending(limit: int = 50, *, delay: float | None = None) -> int:
+    """The worker's step with `REPORTING_REFRESH=deferred`: recompute the queued municipality-months
+    that waited `delay` seconds (`REPORTING_REFRESH_DELAY_SECONDS`: changes to one month in that
+    time are recomputed once), oldest first, and remove the rows handled. A change that commits
+    meanwhile queues a new row, so it is handled in a later round."""
+    wait = settings.REPORTING_REFRESH_DELAY_SECONDS if delay is None else delay
+    due = list(
+        PendingRefresh.objects.filter(queued_at__lte=timezone.now() - dt.timedelta(seconds=wait))
+        .order_by("id")
+        .values_list("municipality_id", "month")[: max(limit, 1)]
+    )
+    done = 0
+    for municipality_id, month in dict.fromkeys(due):
+        with transaction.atomic():
+            rows = list(PendingRefresh.objects.filter(municipality_id=municipality_id, month=month).values_list("id", "reports", "requests"))
+            if not rows:
+                continue  # another worker got there first
+            recompute_month(
+                municipality_id=municipality_id, month=month,
+                reports=any(r[1] for r in rows), requests=any(r[2] for r in rows),
+            )  # fmt: skip
+            PendingRefresh.objects.filter(pk__in=[r[0] for r in rows]).delete()
+            done += 1
+    return done
+
+
+@transaction.atomic
+def recompute_month(*, municipality_id: int, month: dt.date, reports: bool = True, requests: bool = True) -> None:
     """Recompute the rollups of one municipality and month from the raw records, and what is
     derived from them. The region row is locked first (then the municipality): refreshes in one
     region run one after the other, so none misses another's rows."""
@@ -394,7 +434,13 @@ def refresh_month(*, municipality_id: int, month: dt.date, reports: bool = True,
     month = month_start(month)
     people: set[int] = set()
     if reports:
-        q = Q(assignment__request__municipality_id=municipality_id, date__gte=month, date__lt=next_month(month))
+        # The month's approved reports of the municipality by id, found once: the eleven grouped
+        # queries below then read those rows by key, instead of each joining every report of that
+        # month in the country to its request (seconds each at national scale).
+        in_month = Q(assignment__request__municipality_id=municipality_id, date__gte=month, date__lt=next_month(month))
+        q = Q(id__in=list(
+            ActivityReport.objects.filter(in_month, assignment__status=AssignmentStatus.APPROVED).order_by().values_list("id", flat=True)
+        ))
         old = KeyPersonMonth.objects.filter(municipality_id=municipality_id, month=month)
         people |= set(old.values_list("key_person_id", flat=True))
         Rollup.objects.filter(municipality_id=municipality_id, month=month, subject=Subject.REPORT).delete()
@@ -416,10 +462,14 @@ def _saved(objects: Iterable[Any], model: type) -> list[Any]:
     return rows
 
 
-def refresh_for_request(request: Request, *, reports: bool = False, municipality_id: int | None = None) -> None:
+def refresh_for_request(
+    request: Request, *, reports: bool = False, requests: bool = True, municipality_id: int | None = None
+) -> None:
     """Bring the figures of this request up to date: its own month and, with `reports`, the
     months of its reports. Call it inside the transaction of the change, after the change;
     `municipality_id` names a municipality the request moved away from, to refresh it too.
+    `requests=False` when the change moves no request figure (an approval: the request was
+    already filled, and approved counts as filled as reported did).
     """
     report_months = (
         {
@@ -430,7 +480,7 @@ def refresh_for_request(request: Request, *, reports: bool = False, municipality
         else set()
     )
     created = month_start(timezone.localtime(request.created_at).date())
-    months = report_months | {created}
+    months = report_months | ({created} if requests else set())
     if municipality_id is not None and municipality_id != request.municipality_id:
         refresh_month(municipality_id=municipality_id, month=created, reports=False)
     for month in sorted(months):
@@ -438,7 +488,7 @@ def refresh_for_request(request: Request, *, reports: bool = False, municipality
             municipality_id=request.municipality_id,
             month=month,
             reports=month in report_months,
-            requests=month == created,
+            requests=requests and month == created,
         )
 
 

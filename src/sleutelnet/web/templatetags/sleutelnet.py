@@ -44,6 +44,17 @@ def form_field(bf: forms.BoundField, hint: str = "", css: str = "") -> dict[str,
 
 
 @register.filter
+def for_offer(fields: str, uuid: Any) -> str:
+    """The blank decline fields of a page (deployments.views._decline_blank) for one offer."""
+    from django.utils.safestring import mark_safe
+
+    from sleutelnet.web.forms import OFFER_PLACEHOLDER
+
+    # `fields` is our own rendered (escaped) template and a uuid is hex digits and dashes.
+    return mark_safe(str(fields).replace(OFFER_PLACEHOLDER, str(uuid)))  # noqa: S308 # nosec B308 B703
+
+
+@register.filter
 def newcomer_for_key_person(assignment: Any) -> Any:
     """What the key person of the assignment may see of its newcomer (None: nothing)."""
     from sleutelnet.deployments.selectors import newcomer_for_key_person as seen

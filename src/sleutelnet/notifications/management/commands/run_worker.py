@@ -17,7 +17,7 @@ from sleutelnet.imports.services import expire as expire_imports
 from sleutelnet.notifications.services import deliver_due
 from sleutelnet.people.services import end_expired_pauses
 from sleutelnet.privacy.services import run_daily_retention
-from sleutelnet.reporting.services import refresh_started
+from sleutelnet.reporting.services import refresh_pending, refresh_started
 from sleutelnet.tasks.services import purge_finished, reap_stuck, run_next
 
 
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, stop)
         self.stdout.write("Worker started: sending queued e-mail.")
         while not stopping:
+            busy = False
             if not options["once"]:
                 # A long-running worker must not keep a connection the database has dropped.
                 close_old_connections()
@@ -48,6 +49,8 @@ class Command(BaseCommand):
                     if reminders:
                         self.stdout.write(f"Worker: {reminders} reminders queued.")
                     sent, failed = deliver_due()
+                # The figures that changes queued (REPORTING_REFRESH=deferred), oldest first.
+                busy = refresh_pending() > 0  # go round again at once: more may wait
                 # Background tasks of the embedded queue, one per round (mail goes out in between).
                 task = run_next()
                 if task is not None:
@@ -69,7 +72,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"Worker: {sent} sent, {failed} to retry.")
             if options["once"]:
                 break
-            if not sent:
+            if not (sent or busy):
                 for _ in range(settings.WORKER_POLL_SECONDS * 10):
                     if stopping:
                         break
