@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,15 +13,13 @@ from sleutelnet.core.list_exports import ListExport, register
 from sleutelnet.core.models import Role, User
 from sleutelnet.core.selectors import organisation_ids, region_ids
 from sleutelnet.deployments.filters import RequestFilter
-from sleutelnet.deployments.models import Request
-from sleutelnet.deployments.selectors import coordinator_queue, requests_for
-
-CONFIRMED = ("accepted", "reported", "approved")
+from sleutelnet.deployments.models import CONFIRMED_ASSIGNMENT_STATES, Request
+from sleutelnet.deployments.selectors import assignment_count, coordinator_queue, requests_for
 
 
 def _counted(qs: QuerySet[Request]) -> QuerySet[Request]:
     return (
-        qs.annotate(confirmed_count=Count("assignments", filter=Q(assignments__status__in=CONFIRMED), distinct=True))
+        qs.annotate(confirmed_count=assignment_count("request", Q(status__in=CONFIRMED_ASSIGNMENT_STATES)))
         .select_related("organisation", "municipality", "language")
         .order_by("-starts_at", "-id")
     )

@@ -172,6 +172,8 @@ class ReportFollowUp(models.TextChoices):
 
 #: Assignments in these states hold the key person's time.
 ACTIVE_ASSIGNMENT_STATES = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
+#: The assignments still under way (their partial indexes: `assignment_current_*`).
+CURRENT_ASSIGNMENT_STATES = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED)
 #: Assignments in these states count as "someone is coming".
 CONFIRMED_ASSIGNMENT_STATES = (AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED, AssignmentStatus.APPROVED)
 

@@ -6,8 +6,10 @@ Policy officers see none of these records: they read aggregates in `reporting`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from sleutelnet.core.models import Role, User
 from sleutelnet.core.selectors import organisation_ids, region_ids
@@ -23,6 +25,20 @@ from sleutelnet.people.models import ConsentPurpose
 def _key_person_id(user: User) -> int | None:
     kp = getattr(user, "key_person", None)
     return kp.id if kp is not None else None
+
+
+def assignment_count(to: str, condition: Q) -> Any:
+    """COUNT(*) of the assignments of the outer row (`to`: "request" or "key_person") that meet
+    `condition`: a correlated count, evaluated for the rows of a page only (a join with GROUP BY
+    reads every assignment of the region before the LIMIT)."""
+    counted = (
+        Assignment.objects.filter(condition, **{to: OuterRef("pk")})
+        .order_by()
+        .values(to)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def requests_for(user: User) -> QuerySet[Request]:

@@ -16,8 +16,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -69,6 +68,7 @@ from sleutelnet.deployments.models import (
     RequestStatus,
 )
 from sleutelnet.deployments.selectors import (
+    assignment_count,
     assignments_for,
     reports_awaiting_approval,
     requests_for,
@@ -91,21 +91,9 @@ def _with_counts(qs: QuerySet[Request]) -> QuerySet[Request]:
     counts, evaluated for the page's rows only (a join with GROUP BY read every assignment of the
     region before the LIMIT)."""
     return qs.annotate(
-        confirmed_count=_assignment_count("request", Q(status__in=CONFIRMED_ASSIGNMENT_STATES)),
-        offered_count=_assignment_count("request", Q(status=AssignmentStatus.OFFERED)),
+        confirmed_count=assignment_count("request", Q(status__in=CONFIRMED_ASSIGNMENT_STATES)),
+        offered_count=assignment_count("request", Q(status=AssignmentStatus.OFFERED)),
     )
-
-
-def _assignment_count(to: str, condition: Q) -> Any:
-    """COUNT(*) of the assignments of the outer row (`to`: "request" or "key_person") that meet `condition`."""
-    counted = (
-        Assignment.objects.filter(condition, **{to: OuterRef("pk")})
-        .order_by()
-        .values(to)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _reason_form(assignment: Assignment, data: Any = None) -> ReasonForm:

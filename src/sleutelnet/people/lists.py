@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from sleutelnet.core.list_exports import ListExport, register
 from sleutelnet.core.models import Role, User
 from sleutelnet.core.selectors import region_ids
+from sleutelnet.deployments.models import CURRENT_ASSIGNMENT_STATES
+from sleutelnet.deployments.selectors import assignment_count
 from sleutelnet.people.filters import KeyPersonFilter, NewcomerFilter
 from sleutelnet.people.models import KeyPerson, Newcomer
 from sleutelnet.people.selectors import key_persons_for, newcomers_for
-
-CURRENT = ("offered", "accepted", "reported")
 
 
 def region_key_persons(user: User, params: QueryDict) -> QuerySet[KeyPerson]:
@@ -27,7 +27,7 @@ def region_key_persons(user: User, params: QueryDict) -> QuerySet[KeyPerson]:
 def _key_persons(user: User, params: QueryDict) -> QuerySet[KeyPerson]:
     return (
         region_key_persons(user, params)
-        .annotate(current_count=Count("assignments", filter=Q(assignments__status__in=CURRENT), distinct=True))
+        .annotate(current_count=assignment_count("key_person", Q(status__in=CURRENT_ASSIGNMENT_STATES)))
         .prefetch_related("roles", "municipalities", "languages__language")
         .order_by("full_name", "id")
     )

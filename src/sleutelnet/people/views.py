@@ -7,8 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -19,8 +18,8 @@ from sleutelnet.accounts.middleware import set_language_cookie
 from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import Municipality, Region, Role
 from sleutelnet.core.selectors import municipalities_for, region_ids, regions_for
-from sleutelnet.deployments.models import Assignment, AssignmentStatus
-from sleutelnet.deployments.selectors import assignments_for, requests_for
+from sleutelnet.deployments.models import CURRENT_ASSIGNMENT_STATES
+from sleutelnet.deployments.selectors import assignment_count, assignments_for, requests_for
 from sleutelnet.people import services
 from sleutelnet.people.filters import KeyPersonFilter, NewcomerFilter
 from sleutelnet.people.forms import (
@@ -51,7 +50,6 @@ from sleutelnet.web.pagination import paginate
 #: A VOG that ends within this many days gets a warning.
 VOG_WARNING_DAYS = 60
 
-CURRENT_ASSIGNMENT_STATES = (AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED)
 
 
 def _coordinator_regions(request: HttpRequest) -> QuerySet[Region]:
@@ -124,16 +122,9 @@ def key_person_list(request: HttpRequest) -> HttpResponse:
     """The region's key persons, with filters; one query per related list, whatever the length."""
     filterset = KeyPersonFilter(request.GET or None, queryset=_region_key_persons(request), request=request)
     _adapt_filter_form(filterset.form, request, with_role=True)
-    current = (  # a correlated count for the page's rows only (a join read every assignment of the region)
-        Assignment.objects.filter(key_person=OuterRef("pk"), status__in=CURRENT_ASSIGNMENT_STATES)
-        .order_by()
-        .values("key_person")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    qs = filterset.qs.annotate(current_count=Coalesce(Subquery(current, output_field=IntegerField()), 0)).order_by(
-        "full_name", "id"
-    )
+    qs = filterset.qs.annotate(
+        current_count=assignment_count("key_person", Q(status__in=CURRENT_ASSIGNMENT_STATES))
+    ).order_by("full_name", "id")
     page = paginate(request, qs)
     today = timezone.localdate()
     rows = [(kp, vog_state(kp, today)) for kp in page.object_list]
