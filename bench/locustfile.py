@@ -353,6 +353,19 @@ class MinimalDrf(_Api):
         self.call("GET", "read", "baseline: minimal DRF list", "/bench/minimal/", 200)
 
 
+class MinimalDrfRequests(_Api):
+    """The minimal DRF list of the same table: the requests of the organisation of a requester's token."""
+
+    wait_time = constant(0)
+
+    @task
+    def minimal_requests(self) -> None:
+        requesters = [t for t in ACTORS.get("tokens", []) if t.get("role") == "requester"] or [self.token]
+        token = requesters[hash(id(self)) % len(requesters)]
+        self.call("GET", "read", "baseline: minimal DRF list of requests",
+                  f"/bench/minimal-requests/?organisation={token.get('organisation_id', 0)}", 200)
+
+
 class OurApiList(_Api):
     """Our API list endpoint with a token, the same 20 rows a page."""
 

@@ -173,6 +173,33 @@ def test_deferred_refresh_queues_the_months_and_the_worker_brings_them_up_to_dat
     assert refresh_pending(delay=0) == 0
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_month_query_plans_without_hash_joins_and_leaves_the_setting_as_it_was(world) -> None:  # type: ignore[no-untyped-def]
+    """recompute_month finds a month's reports by key (reporting.services._nested_loops): the
+    planner setting holds for that one query and is back on for everything after it."""
+    from django.db import connection, transaction
+
+    from sleutelnet.reporting import services
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting; this pass runs on SQLite")
+
+    def hashjoin() -> str:
+        with connection.cursor() as cur:
+            cur.execute("SHOW enable_hashjoin")
+            return str(cur.fetchone()[0])
+
+    with transaction.atomic():
+        with services._nested_loops():
+            assert hashjoin() == "off"
+        assert hashjoin() == "on"
+    build_fixture(world)  # recompute_month runs inline for every change of the fixture
+    rebuilt = _snapshot()
+    rebuild()
+    assert _snapshot() == rebuilt and rebuilt[0]
+    assert hashjoin() == "on"
+
+
 def test_the_worker_round_handles_the_queued_figures(world, settings) -> None:  # type: ignore[no-untyped-def]
     settings.REPORTING_REFRESH = "deferred"
     settings.REPORTING_REFRESH_DELAY_SECONDS = 0

@@ -55,6 +55,8 @@ def test_quick_load_benchmark_serves_the_whole_mix_without_an_error(tmp_path: Pa
     for b in document["baselines"].values():
         assert b["minimal"]["all"]["errors"] == 0 and b["ours"]["all"]["errors"] == 0
         assert b["minimal"]["all"]["requests"] > 0 and b["ours"]["all"]["requests"] > 0 and b["ratio"] > 0
+        assert b["minimal_requests"]["all"]["errors"] == 0 and b["minimal_requests"]["all"]["requests"] > 0
+        assert b["ratio_same_table"] > 0
     targets = {t["target"] for t in document["targets"]}
     assert any("reads p95" in t for t in targets) and any("throughput" in t for t in targets)
 

@@ -303,6 +303,11 @@ class Ledger:
     agreements: dict[int, list[Any]]
     work: dict[int, list[Work]]
     declared: dict[tuple[int, dt.date], Decimal]
+    #: Per key person and year: the volunteer work by month, its amounts by month, and the year's
+    #: amount. A page of approvals checks many reports of the same people: each year is summed once.
+    _years: dict[tuple[int, int], tuple[dict[dt.date, list[Work]], dict[dt.date, Decimal], Decimal]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def load(cls, key_persons: Iterable[KeyPerson], start: dt.date, end: dt.date, *, planned: bool = False) -> Ledger:
@@ -360,21 +365,39 @@ class Ledger:
         limits, current = self.limits.on(kp.region_id, first)
         if limits is None:
             return []
-        year = [w for w in [*self.work.get(kp.id, []), *extra] if w.day.year == first.year]
-        volunteer = [w for w in year if self.paid_agreement(kp.id, w.day) is None]
-        in_month = [w for w in volunteer if month_start(w.day) == first]
+        months, amounts, year_amount = self._volunteer_year(kp.id, first.year)
+        extra_year = [w for w in extra if w.day.year == first.year]  # none of it is paid work (above)
+        extra_month = [w for w in extra_year if month_start(w.day) == first]
+        in_month = [*months.get(first, []), *extra_month]
         warnings = []
         hour = self._hour_check(kp, in_month)
         if hour is not None:
             warnings.append(hour)
-        month_total = sum((self.volunteer_amount(w) for w in in_month), ZERO) + self.declared.get((kp.id, first), ZERO)
+        month_amount = amounts.get(first, ZERO) + sum((self.volunteer_amount(w) for w in extra_month), ZERO)
+        month_total = month_amount + self.declared.get((kp.id, first), ZERO)
         if month_total > limits.per_month:
             warnings.append(LimitWarning(LimitKind.MONTH, limits.per_month, month_total, month_total - limits.per_month, not current))
         declared_year = sum((v for (kp_id, m), v in self.declared.items() if kp_id == kp.id and m.year == first.year), ZERO)
-        year_total = sum((self.volunteer_amount(w) for w in volunteer), ZERO) + declared_year
+        year_total = year_amount + sum((self.volunteer_amount(w) for w in extra_year), ZERO) + declared_year
         if year_total > limits.per_year:
             warnings.append(LimitWarning(LimitKind.YEAR, limits.per_year, year_total, year_total - limits.per_year, not current))
         return warnings
+
+    def _volunteer_year(self, kp_id: int, year: int) -> tuple[dict[dt.date, list[Work]], dict[dt.date, Decimal], Decimal]:
+        """The loaded volunteer work of `kp_id` in `year` (not paid under an agreement), by month, summed once."""
+        cached = self._years.get((kp_id, year))
+        if cached is None:
+            months: dict[dt.date, list[Work]] = defaultdict(list)
+            amounts: dict[dt.date, Decimal] = defaultdict(lambda: ZERO)
+            total = ZERO
+            for w in self.work.get(kp_id, []):
+                if w.day.year == year and self.paid_agreement(kp_id, w.day) is None:
+                    first, amount = month_start(w.day), self.volunteer_amount(w)
+                    months[first].append(w)
+                    amounts[first] += amount
+                    total += amount
+            cached = self._years[(kp_id, year)] = (dict(months), dict(amounts), total)
+        return cached
 
     def _hour_check(self, kp: KeyPerson, work: Sequence[Work]) -> LimitWarning | None:
         """The allowance per hour against the limit per hour of each day (lower below 21 on that day)."""

@@ -538,10 +538,15 @@ class RequestSerializer(StrictSerializer):
     def to_representation(self, instance: Request) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["newcomer_reference"] = instance.newcomer.reference if instance.newcomer_id else None
+        confirmed = getattr(instance, "confirmed_assignments", None)  # the list's prefetch
+        if confirmed is None:
+            confirmed = [
+                a
+                for a in instance.assignments.all()
+                if a.status in CONFIRMED_ASSIGNMENT_STATES and a.key_person_id is not None
+            ]
         data["confirmed_key_persons"] = [
-            {"assignment": str(a.uuid), "name": a.key_person.full_name}
-            for a in instance.assignments.all()
-            if a.status in CONFIRMED_ASSIGNMENT_STATES and a.key_person_id is not None
+            {"assignment": str(a.uuid), "name": a.key_person.full_name} for a in confirmed
         ]
         user = self.context["request"].user
         staff = has_role(

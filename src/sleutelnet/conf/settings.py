@@ -362,7 +362,7 @@ SITE_URL = env_str("SITE_URL", f"http://localhost:{os.environ.get('PORT', '8000'
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["sleutelnet.accounts.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["sleutelnet.api.permissions.MatrixPermission"],
-    "DEFAULT_RENDERER_CLASSES": ["djangorestframework_camel_case.render.CamelCaseJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["sleutelnet.api.renderers.CamelCaseJSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["djangorestframework_camel_case.parser.CamelCaseJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "sleutelnet.api.pagination.Pagination",
