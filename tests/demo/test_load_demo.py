@@ -148,7 +148,9 @@ def test_history_has_every_kind_of_work(demo: Loaded, db: None) -> None:
     requests = Request.objects.filter(region__name=data.REGION_NAME)
     now = timezone.now()
     ahead = requests.filter(starts_at__gte=now, starts_at__lt=now + dt.timedelta(days=21))
-    assert 8 <= ahead.filter(status=RequestStatus.OPEN).count() <= 25  # the coordinator's queue
+    # The coordinator's queue: the plan is relative to today, so the count moves with the weekday
+    # and the hour it is loaded (27 was seen loading just before midnight).
+    assert 8 <= ahead.filter(status=RequestStatus.OPEN).count() <= 30
     assert ahead.filter(status=RequestStatus.FILLED).exists()
     assert requests.filter(status=RequestStatus.CANCELLED).exclude(cancel_reason="").count() >= 5
     assert not requests.filter(status=RequestStatus.CANCELLED, cancel_reason="").exists()

@@ -173,7 +173,6 @@ def test_deferred_refresh_queues_the_months_and_the_worker_brings_them_up_to_dat
     assert refresh_pending(delay=0) == 0
 
 
-@pytest.mark.django_db(transaction=True)
 def test_the_month_query_plans_without_hash_joins_and_leaves_the_setting_as_it_was(world) -> None:  # type: ignore[no-untyped-def]
     """recompute_month finds a month's reports by key (reporting.services._nested_loops): the
     planner setting holds for that one query and is back on for everything after it."""
