@@ -22,7 +22,6 @@ from sleutelnet.api import fields as f
 from sleutelnet.core.models import Municipality, Organisation, Role
 from sleutelnet.core.selectors import has_role, organisation_ids, organisations_for, regions_for
 from sleutelnet.deployments.models import (
-    CONFIRMED_ASSIGNMENT_STATES,
     ActivityReport,
     Assignment,
     AssignmentStatus,
@@ -35,7 +34,11 @@ from sleutelnet.deployments.models import (
     RequestStatus,
     Urgency,
 )
-from sleutelnet.deployments.selectors import newcomer_for_key_person, requests_for
+from sleutelnet.deployments.selectors import (
+    confirmed_assignments_of,
+    newcomer_for_key_person,
+    requests_for,
+)
 from sleutelnet.deployments.services import ReportData, RequestData
 from sleutelnet.people.models import (
     ConsentMethod,
@@ -538,15 +541,9 @@ class RequestSerializer(StrictSerializer):
     def to_representation(self, instance: Request) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["newcomer_reference"] = instance.newcomer.reference if instance.newcomer_id else None
-        confirmed = getattr(instance, "confirmed_assignments", None)  # the list's prefetch
-        if confirmed is None:
-            confirmed = [
-                a
-                for a in instance.assignments.all()
-                if a.status in CONFIRMED_ASSIGNMENT_STATES and a.key_person_id is not None
-            ]
         data["confirmed_key_persons"] = [
-            {"assignment": str(a.uuid), "name": a.key_person.full_name} for a in confirmed
+            {"assignment": str(a.uuid), "name": a.key_person.full_name}
+            for a in confirmed_assignments_of(instance)
         ]
         user = self.context["request"].user
         staff = has_role(

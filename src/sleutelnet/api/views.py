@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,19 +40,11 @@ from sleutelnet.deployments import services as deployment_services
 from sleutelnet.deployments.explain import Explainer
 from sleutelnet.deployments.filters import AssignmentFilter, RequestFilter
 from sleutelnet.deployments.matching import candidates_for
-from sleutelnet.deployments.models import CONFIRMED_ASSIGNMENT_STATES, Assignment
 from sleutelnet.people import selectors as people_selectors
 from sleutelnet.people import services as people_services
 from sleutelnet.people.filters import KeyPersonFilter, NewcomerFilter
 from sleutelnet.people.models import KeyPersonRole, Language, LifeDomain
 from sleutelnet.reporting.selectors import hide_small_reach, reach
-
-#: What a list page reads of a confirmed assignment (RequestSerializer.confirmed_key_persons).
-CONFIRMED_COLUMNS = (
-    "id", "uuid", "request_id", "region_id", "status", "key_person_id",
-    "key_person__id", "key_person__region_id", "key_person__full_name",
-)  # fmt: skip
-
 
 UUID_PARAM = OpenApiParameter(
     "uuid",
@@ -362,29 +354,10 @@ class RequestViewSet(ApiViewSet):
     filterset_class = RequestFilter
 
     def get_queryset(self) -> QuerySet[Any]:
-        requests = deployment_selectors.requests_for(self.request.user)
-        if self.action == "list":
-            # A page shows the names of the confirmed key persons only: load just those (and
-            # log just those as read), and not the requesting user, whom the list never shows.
-            return requests.select_related(None).select_related(
-                "organisation", "municipality", "language", "newcomer"
-            ).prefetch_related(
-                Prefetch(
-                    "assignments",
-                    queryset=Assignment.objects.filter(
-                        status__in=CONFIRMED_ASSIGNMENT_STATES, key_person__isnull=False
-                    )
-                    .select_related("key_person")
-                    .only(*CONFIRMED_COLUMNS)
-                    .order_by("id"),
-                    to_attr="confirmed_assignments",
-                )
-            )
-        return requests.prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.select_related("key_person").order_by("id"),
-            )
+        # A request shows the names of its confirmed key persons only: load just those (and
+        # log just those as read).
+        return deployment_selectors.with_confirmed_assignments(
+            deployment_selectors.requests_for(self.request.user)
         )
 
     def refused_fields(self) -> tuple[str, ...]:

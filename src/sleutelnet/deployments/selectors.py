@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from sleutelnet.core.models import Role, User
@@ -55,9 +55,43 @@ def requests_for(user: User) -> QuerySet[Request]:
         # Plain columns: filtered directly, so an index on (organisation or region, starts_at)
         # serves a page of the list instead of sorting every request of the organisation.
         base = Request.objects.filter(cond)
-    return base.select_related("organisation", "municipality", "language", "newcomer", "requested_by").prefetch_related(
+    # Not the requesting user: no page of requests shows them (the mail to them loads them).
+    return base.select_related("organisation", "municipality", "language", "newcomer").prefetch_related(
         "roles", "life_domains"
     )
+
+
+#: What a page of requests reads of a confirmed assignment: its key person's name.
+CONFIRMED_COLUMNS = (
+    "id", "uuid", "request_id", "region_id", "status", "key_person_id",
+    "key_person__id", "key_person__region_id", "key_person__full_name",
+)  # fmt: skip
+
+
+def confirmed_assignments() -> QuerySet[Assignment]:
+    """The assignments that hold a place (accepted, reported, approved) with their key person,
+    in the order they were made, loading only CONFIRMED_COLUMNS."""
+    return (
+        Assignment.objects.filter(status__in=CONFIRMED_ASSIGNMENT_STATES, key_person__isnull=False)
+        .select_related("key_person")
+        .only(*CONFIRMED_COLUMNS)
+        .order_by("id")
+    )
+
+
+def with_confirmed_assignments(requests: QuerySet[Request]) -> QuerySet[Request]:
+    """`requests` with `confirmed_assignments` on each row: one query for a whole page."""
+    return requests.prefetch_related(
+        Prefetch("assignments", queryset=confirmed_assignments(), to_attr="confirmed_assignments")
+    )
+
+
+def confirmed_assignments_of(req: Request) -> list[Assignment]:
+    """The confirmed assignments of one request: prefetched for a page, otherwise one query."""
+    prefetched = getattr(req, "confirmed_assignments", None)
+    if prefetched is not None:
+        return prefetched
+    return list(confirmed_assignments().filter(request=req))
 
 
 def assignments_for(user: User) -> QuerySet[Assignment]:
