@@ -28,9 +28,10 @@ from sleutelnet.allowances.models import (
 from sleutelnet.allowances.selectors import cents, month_start, statement_of
 from sleutelnet.core import clock, processing
 from sleutelnet.core.exceptions import DomainError, InvalidTransition, NotAllowed
-from sleutelnet.core.models import Membership, Role, User
+from sleutelnet.core.models import Role, User
 from sleutelnet.core.selectors import has_role
 from sleutelnet.core.sensitive import clean_text
+from sleutelnet.notifications import recipients
 from sleutelnet.notifications.services import queue_mail
 from sleutelnet.people.models import KeyPerson
 
@@ -74,18 +75,6 @@ def _decimal(value: object, field: str, message: str) -> Decimal:
     if not number.is_finite():
         raise DomainError(message, field=field)
     return number
-
-
-def _coordinators(region_id: int) -> list[tuple[str, str]]:
-    return [
-        (m.user.email, m.user.preferred_language)
-        for m in Membership.objects.filter(region_id=region_id, role=Role.COORDINATOR).select_related("user")
-        if m.user.is_active
-    ]
-
-
-def _key_person_address(kp: KeyPerson) -> list[tuple[str, str]]:
-    return [(kp.email or (kp.user.email if kp.user_id else ""), kp.ui_language)]  # type: ignore[union-attr]
 
 
 # --- receipts ----------------------------------------------------------------------------------
@@ -188,7 +177,7 @@ def file_claim(*, actor: User, data: ClaimData) -> ExpenseClaim:
         raw = data.receipt[1]
         ClaimReceipt.objects.create(claim=claim, kind=receipt_kind_found, size=len(raw), sha256=hashlib.sha256(raw).hexdigest(), data=raw)
     _log(processing.CREATE, actor, kp)
-    queue_mail(to=_coordinators(kp.region_id), template="allowances_claim_filed", context={"claim": claim, "key_person": kp})
+    queue_mail(to=recipients.coordinators(kp.region_id), template="allowances_claim_filed", context={"claim": claim, "key_person": kp})
     return claim
 
 
@@ -206,7 +195,7 @@ def approve_claim(*, actor: User, claim: ExpenseClaim) -> ExpenseClaim:
     c.status, c.decided_by, c.decided_at = ClaimStatus.APPROVED, actor, clock.now()
     c.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
     _log(processing.UPDATE, actor, c.key_person)
-    queue_mail(to=_key_person_address(c.key_person), template="allowances_claim_decided", context={"claim": c})
+    queue_mail(to=recipients.key_person(c.key_person), template="allowances_claim_decided", context={"claim": c})
     return c
 
 
@@ -221,7 +210,7 @@ def decline_claim(*, actor: User, claim: ExpenseClaim, reason: str) -> ExpenseCl
     c.status, c.decided_by, c.decided_at, c.decline_reason = ClaimStatus.DECLINED, actor, clock.now(), reason
     c.save(update_fields=["status", "decided_by", "decided_at", "decline_reason", "updated_at"])
     _log(processing.UPDATE, actor, c.key_person)
-    queue_mail(to=_key_person_address(c.key_person), template="allowances_claim_decided", context={"claim": c})
+    queue_mail(to=recipients.key_person(c.key_person), template="allowances_claim_decided", context={"claim": c})
     return c
 
 

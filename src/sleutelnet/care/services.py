@@ -27,8 +27,9 @@ from sleutelnet.care.models import (
 )
 from sleutelnet.core import clock, processing, sensitive
 from sleutelnet.core.exceptions import DomainError, InvalidTransition, NotAllowed
-from sleutelnet.core.models import Membership, Region, Role, User
+from sleutelnet.core.models import Region, Role, User
 from sleutelnet.core.selectors import has_role
+from sleutelnet.notifications import recipients
 from sleutelnet.notifications.services import queue_mail
 from sleutelnet.people.models import KeyPerson, KeyPersonStatus
 
@@ -199,7 +200,7 @@ def activate(*, actor: User, key_person: KeyPerson) -> KeyPerson:
     kp.status = KeyPersonStatus.ACTIVE
     kp.save(update_fields=["status", "updated_at"])
     _log(actor, kp)
-    queue_mail(to=_key_person(kp), template="care_activated", context={"key_person": kp})
+    queue_mail(to=recipients.key_person(kp), template="care_activated", context={"key_person": kp})
     return kp
 
 
@@ -307,24 +308,11 @@ def sign_experience_statement(*, actor: User, key_person: KeyPerson) -> Experien
         key_person=key_person, signed_by=actor, signed_on=clock.today(), content=content
     )
     _log(actor, key_person)
-    queue_mail(to=_key_person(key_person), template="care_statement_signed", context={"key_person": key_person})
+    queue_mail(to=recipients.key_person(key_person), template="care_statement_signed", context={"key_person": key_person})
     return statement
 
 
 # --- VOG reminders (the worker, daily) -------------------------------------------------------------
-
-
-def _key_person(kp: KeyPerson) -> list[tuple[str, str]]:
-    email = kp.email or (kp.user.email if kp.user_id else "")
-    return [(email, kp.ui_language)]
-
-
-def _coordinators(region_id: int) -> list[tuple[str, str]]:
-    return [
-        (m.user.email, m.user.preferred_language)
-        for m in Membership.objects.filter(region_id=region_id, role=Role.COORDINATOR).select_related("user")
-        if m.user.is_active
-    ]
 
 
 def send_vog_reminders(*, today: dt.date | None = None) -> int:
@@ -344,8 +332,8 @@ def send_vog_reminders(*, today: dt.date | None = None) -> int:
                 with transaction.atomic():
                     VogReminder.objects.create(key_person=kp, valid_until=kp.vog_valid_until, days_before=days, sent_at=clock.now())
                     context = {"key_person": kp, "valid_until": kp.vog_valid_until}
-                    queue_mail(to=_key_person(kp), template="care_vog_reminder", context=context)
-                    queue_mail(to=_coordinators(kp.region_id), template="care_vog_reminder_coordinator", context=context)
+                    queue_mail(to=recipients.key_person(kp), template="care_vog_reminder", context=context)
+                    queue_mail(to=recipients.coordinators(kp.region_id), template="care_vog_reminder_coordinator", context=context)
             except IntegrityError:
                 continue  # already reminded
             sent += 1

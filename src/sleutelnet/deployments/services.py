@@ -35,6 +35,7 @@ from sleutelnet.deployments.models import (
     RequestStatus,
     Urgency,
 )
+from sleutelnet.notifications import recipients
 from sleutelnet.notifications.services import queue_mail
 from sleutelnet.people.models import (
     Gender,
@@ -95,27 +96,6 @@ class ReportData:
 def _log(operation: str, actor: User | None, *subjects: object, activity: str = "deployment") -> None:
     """Processing-log lines for the newcomer and key persons a step changes (core.processing)."""
     processing.record(operation, [s for s in subjects if s is not None], activity=activity, actor=actor)
-
-
-# --- who gets told -------------------------------------------------------------------------
-
-
-def _coordinators(region_id: int) -> list[tuple[str, str]]:
-    return [
-        (m.user.email, m.user.preferred_language)
-        for m in Membership.objects.filter(region_id=region_id, role=Role.COORDINATOR).select_related("user")
-        if m.user.is_active
-    ]
-
-
-def _requester(req: Request) -> list[tuple[str, str]]:
-    u = req.requested_by
-    return [(u.email, u.preferred_language)] if u.is_active else []
-
-
-def _key_person(kp: KeyPerson) -> list[tuple[str, str]]:
-    email = kp.email or (kp.user.email if kp.user_id else "")
-    return [(email, kp.ui_language)]
 
 
 # --- checks ---------------------------------------------------------------------------------
@@ -232,7 +212,7 @@ def file_request(*, actor: User, organisation: Organisation, data: RequestData) 
     req.roles.set(data.roles)
     req.life_domains.set(data.life_domains)
     _log(processing.CREATE, actor, req.newcomer)
-    queue_mail(to=_coordinators(req.region_id), template="request_filed", context={"request": req})
+    queue_mail(to=recipients.coordinators(req.region_id), template="request_filed", context={"request": req})
     refresh_for_request(req)
     return req
 
@@ -264,7 +244,7 @@ def update_request(*, actor: User, request: Request, data: RequestData) -> Reque
     # Key persons who have the offer open are told it changed, so nobody says yes to old facts.
     to: list[tuple[str, str]] = []
     for a in req.assignments.filter(status=AssignmentStatus.OFFERED).select_related("key_person__user"):
-        to += _key_person(a.key_person)
+        to += recipients.key_person(a.key_person)
     queue_mail(to=to, template="offer_changed", context={"request": req})
     refresh_for_request(req, municipality_id=old_municipality)
     return req
@@ -294,9 +274,9 @@ def cancel_request(*, actor: User, request: Request, reason: str) -> Request:
     req.cancel_reason = reason
     req.save(update_fields=["status", "cancel_reason", "updated_at"])
     _log(processing.UPDATE, actor, req.newcomer, *(a.key_person for a in live))
-    to = _coordinators(req.region_id) + _requester(req)
+    to = recipients.coordinators(req.region_id) + recipients.user(req.requested_by)
     for a in live:
-        to += _key_person(a.key_person)
+        to += recipients.key_person(a.key_person)
     queue_mail(to=to, template="request_cancelled", context={"request": req, "reason": reason})
     refresh_for_request(req)
     return req
@@ -350,7 +330,7 @@ def offer(*, actor: User, request: Request, key_persons: Iterable[KeyPerson]) ->
             match_reasons=[explain(r) for r in cand.reasons],
         )
         created.append(a)
-        queue_mail(to=_key_person(kp), template="offer_made", context={"assignment": a, "request": req})
+        queue_mail(to=recipients.key_person(kp), template="offer_made", context={"assignment": a, "request": req})
     _log(processing.CREATE, actor, req.newcomer, *people)
     refresh_for_request(req)
     return created
@@ -441,12 +421,12 @@ def accept(*, actor: User, assignment: Assignment) -> Assignment:
             other.save(update_fields=["status", "cancel_reason", "updated_at"])
     _log(processing.UPDATE, actor, req.newcomer, a.key_person, *(other.key_person for other in withdrawn))
     queue_mail(
-        to=_requester(req) + _coordinators(req.region_id),
+        to=recipients.user(req.requested_by) + recipients.coordinators(req.region_id),
         template="offer_accepted",
         context={"assignment": a, "request": req},
     )
     for other in withdrawn:
-        queue_mail(to=_key_person(other.key_person), template="offer_withdrawn", context={"assignment": other, "request": req})
+        queue_mail(to=recipients.key_person(other.key_person), template="offer_withdrawn", context={"assignment": other, "request": req})
     refresh_for_request(req)
     return a
 
@@ -468,7 +448,7 @@ def decline(*, actor: User, assignment: Assignment, reason: str = "", code: str 
     a.responded_at = clock.now()
     a.save(update_fields=["status", "decline_code", "decline_reason", "responded_at", "updated_at"])
     _log(processing.UPDATE, actor, a.request.newcomer, a.key_person)
-    queue_mail(to=_coordinators(a.request.region_id), template="offer_declined", context={"assignment": a, "request": a.request})
+    queue_mail(to=recipients.coordinators(a.request.region_id), template="offer_declined", context={"assignment": a, "request": a.request})
     refresh_for_request(a.request)
     return a
 
@@ -496,9 +476,9 @@ def cancel_assignment(*, actor: User, assignment: Assignment, reason: str) -> As
         req.status = RequestStatus.OPEN
         req.save(update_fields=["status", "updated_at"])
     _log(processing.UPDATE, actor, req.newcomer, a.key_person)
-    to = _coordinators(req.region_id) + _key_person(a.key_person)
+    to = recipients.coordinators(req.region_id) + recipients.key_person(a.key_person)
     if req.assignments.filter(pk=a.pk).exists():
-        to += _requester(req)
+        to += recipients.user(req.requested_by)
     queue_mail(to=to, template="assignment_cancelled", context={"assignment": a, "request": req, "reason": reason})
     refresh_for_request(req)
     return a
@@ -567,7 +547,7 @@ def submit_report(*, actor: User, assignment: Assignment, data: ReportData) -> A
     a.review_comment = ""
     a.save(update_fields=["status", "review_comment", "updated_at"])
     _log(processing.CREATE, actor, a.request.newcomer, a.key_person, activity="activity-reporting")
-    queue_mail(to=_coordinators(a.request.region_id), template="report_filed", context={"assignment": a, "request": a.request})
+    queue_mail(to=recipients.coordinators(a.request.region_id), template="report_filed", context={"assignment": a, "request": a.request})
     return report
 
 
@@ -585,7 +565,7 @@ def _close_if_done(req: Request) -> None:
     ):
         req.status = RequestStatus.CLOSED
         req.save(update_fields=["status", "updated_at"])
-        queue_mail(to=_requester(req), template="request_closed", context={"request": req})
+        queue_mail(to=recipients.user(req.requested_by), template="request_closed", context={"request": req})
 
 
 @transaction.atomic
@@ -601,7 +581,7 @@ def approve_report(*, actor: User, assignment: Assignment) -> Assignment:
     a.save(update_fields=["status", "review_comment", "updated_at"])
     ActivityReport.objects.filter(assignment=a).update(reviewed_by=actor, reviewed_at=clock.now())
     _log(processing.UPDATE, actor, req.newcomer, a.key_person, activity="activity-reporting")
-    queue_mail(to=_key_person(a.key_person), template="report_approved", context={"assignment": a, "request": req})
+    queue_mail(to=recipients.key_person(a.key_person), template="report_approved", context={"assignment": a, "request": req})
     _close_if_done(req)
     refresh_for_request(req, reports=True, requests=False)  # reported and approved both count as filled
     return a
@@ -619,7 +599,7 @@ def return_report(*, actor: User, assignment: Assignment, comment: str) -> Assig
     a.review_comment = comment
     a.save(update_fields=["status", "review_comment", "updated_at"])
     _log(processing.UPDATE, actor, a.request.newcomer, a.key_person, activity="activity-reporting")
-    queue_mail(to=_key_person(a.key_person), template="report_returned", context={"assignment": a, "request": a.request, "comment": comment})
+    queue_mail(to=recipients.key_person(a.key_person), template="report_returned", context={"assignment": a, "request": a.request, "comment": comment})
     return a
 
 
@@ -636,7 +616,7 @@ def withdraw_offers_for_newcomer(*, actor: User, newcomer: Newcomer) -> list[Ass
         a.status = AssignmentStatus.CANCELLED
         a.cancel_reason = reason
         a.save(update_fields=["status", "cancel_reason", "updated_at"])
-        to = _key_person(a.key_person) + _coordinators(a.request.region_id)
+        to = recipients.key_person(a.key_person) + recipients.coordinators(a.request.region_id)
         queue_mail(to=to, template="assignment_cancelled", context={"assignment": a, "request": a.request, "reason": reason})
     _log(processing.UPDATE, actor, *(a.key_person for a in withdrawn))
     for req in {a.request_id: a.request for a in withdrawn}.values():
@@ -673,6 +653,6 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
             a.reminded_at = now
             a.save(update_fields=["reminded_at", "updated_at"])
             _log(processing.UPDATE, None, a.key_person, activity="notifications")
-            queue_mail(to=_key_person(a.key_person), template="assignment_reminder", context={"assignment": a, "request": a.request})
+            queue_mail(to=recipients.key_person(a.key_person), template="assignment_reminder", context={"assignment": a, "request": a.request})
             sent += 1
     return sent
