@@ -159,9 +159,11 @@ def test_workload_flags_who_does_too_much(world) -> None:  # type: ignore[no-unt
     deployments.accept(actor=world.key_person_user, assignment=a)
     world.key_person.capacity_hours_per_month = 1
     world.key_person.save()
-    load = {x.key_person: x for x in selectors.workload([world.region.id], clock.today())}[world.key_person]
-    if tomorrow.starts_at.month == timezone.localtime().month:
-        assert load.month == Decimal("2.0") and load.overloaded  # 2 hours planned against 1 of capacity
+    # Seen from the day of the assignment (tomorrow may be in the next month); the fixture's work
+    # of last month is outside that month.
+    day = timezone.localdate(tomorrow.starts_at)
+    load = {x.key_person: x for x in selectors.workload([world.region.id], day)}[world.key_person]
+    assert load.month == Decimal("2.0") and load.overloaded  # 2 hours planned against 1 of capacity
 
 
 def test_experience_statement_and_pdf(client, world) -> None:  # type: ignore[no-untyped-def]
@@ -204,3 +206,30 @@ def test_date_of_birth_for_the_allowance_limit(client, world) -> None:  # type: 
     login(client, world.coordinator)
     response = client.post(f"/coordinator/key-persons/{kp.uuid}/care/birth-date/", {"born_on": "1890-01-01"})
     assert response.status_code == 400 and 'id="id_born_on-error"' in response.content.decode()
+
+
+def test_a_course_goes_to_the_region_the_coordinator_chooses(world, other_world, client) -> None:  # type: ignore[no-untyped-def]
+    """A coordinator of two regions picks the region of a new course; a region they do not
+    coordinate is refused on the field; a coordinator of one region is not asked."""
+    from sleutelnet.care.models import Course
+    from sleutelnet.core.models import Membership, Role
+
+    coordinator = world.coordinator
+    Membership.objects.create(user=coordinator, region=other_world.region, role=Role.COORDINATOR)
+    login(client, coordinator)
+    page = client.get("/coordinator/trainings/")
+    assert page.status_code == 200 and b'name="region"' in page.content and b'type="hidden" name="region"' not in page.content
+    data = {"name": "Basistraining Twente", "kind": "basic", "days": "2", "gives_certificate": "on"}
+    answer = client.post("/coordinator/trainings/", {**data, "region": other_world.region.pk})
+    assert answer.status_code == 302
+    assert Course.objects.get(name="Basistraining Twente").region == other_world.region
+
+    stranger = f.RegionFactory(name="Veluwe")
+    refused = client.post("/coordinator/trainings/", {**data, "name": "Elders", "region": stranger.pk})
+    assert refused.status_code == 400 and not Course.objects.filter(name="Elders").exists()
+    assert b'id="id_region"' in refused.content and b"aria-invalid" in refused.content
+
+    login(client, other_world.coordinator)  # one region: the field is hidden and holds it
+    page = client.get("/coordinator/trainings/")
+    assert b'type="hidden" name="region"' in page.content
+    assert f'value="{other_world.region.pk}"'.encode() in page.content

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sleutelnet.care.models import AgreementKind, CheckInReason, CourseKind, Step
+from sleutelnet.core.models import Region
 from sleutelnet.web.forms import DateInput
 
 MANUAL_STEPS = [(Step.INTAKE.value, Step.INTAKE.label), (Step.BASIC_TRAINING.value, Step.BASIC_TRAINING.label),
@@ -58,6 +60,7 @@ class CheckInForm(forms.Form):
 
 
 class CourseForm(forms.Form):
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), empty_label=None)
     name = forms.CharField(label=_("Name"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind"), choices=CourseKind.choices)
     days = forms.IntegerField(label=_("Days"), min_value=1, max_value=60, initial=1)
@@ -66,6 +69,14 @@ class CourseForm(forms.Form):
         help_text=_("Leave empty when the certificate does not expire."),
     )
     gives_certificate = forms.BooleanField(label=_("Gives a certificate"), required=False, initial=True)
+
+    def __init__(self, *args: Any, regions: QuerySet[Region], **kwargs: Any) -> None:
+        """`regions`: where the coordinator may plan; a coordinator of one region is not asked."""
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions  # type: ignore[attr-defined]
+        if len(regions) == 1:
+            self.fields["region"].widget = forms.HiddenInput()
+            self.fields["region"].initial = regions[0]
 
 
 class SessionForm(forms.Form):

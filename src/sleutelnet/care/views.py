@@ -223,14 +223,12 @@ def _pdf_response(statement: ExperienceStatement) -> HttpResponse:
 
 def trainings(request: HttpRequest) -> HttpResponse:
     """Courses and peer meetings of the region; a new course."""
-    regions = _regions(request)
-    form = CourseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        from sleutelnet.core.models import Region
+    from sleutelnet.core.models import Region
 
-        region = Region.objects.get(pk=regions[0])
+    form = CourseForm(request.POST or None, regions=Region.objects.filter(pk__in=_regions(request)).order_by("name"))
+    if request.method == "POST" and form.is_valid():
         try:
-            course = services.create_course(actor=request.user, region=region, **form.cleaned_data)  # type: ignore[arg-type]
+            course = services.create_course(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]
         except DomainError as exc:
             attach_domain_error(form, exc)
         else:
