@@ -223,3 +223,30 @@ def test_periods() -> None:
     assert q.previous() == Period("quarter", dt.date(2025, 10, 1))
     assert Period.containing("month", dt.date(2026, 12, 31)).following() == Period("month", dt.date(2027, 1, 1))
     assert len(Period.containing("year", dt.date(2026, 5, 5)).months) == 12
+
+
+def test_a_request_that_started_yesterday_without_anyone_counts_as_unfilled(world) -> None:  # type: ignore[no-untyped-def]
+    """The worker's daily refresh (refresh_started) moves a request whose start passed without a
+    key person from waiting to unfilled; a refresh of another day leaves it."""
+    from sleutelnet.reporting.services import refresh_started
+
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate()
+    yesterday = dt.datetime.combine(today - dt.timedelta(days=1), dt.time(10), tzinfo=tz)
+    filed = yesterday - dt.timedelta(days=1)
+    with clock.at(filed):
+        services.file_request(
+            actor=world.requester, organisation=world.organisation,
+            data=world.request_data(starts_at=yesterday, ends_at=yesterday + dt.timedelta(hours=2)),
+        )
+    period = Period.containing("month", today)  # a request counts in the month it was stored
+
+    def counts() -> tuple[int, int]:
+        c = selectors.figures(selectors.Scope(regions=[world.region.id]), period).current
+        return c.status("waiting"), c.status("unfilled")
+
+    assert counts() == (1, 0)  # counted when it was filed, before it started
+    assert refresh_started(day=today - dt.timedelta(days=1)) == 0  # the day before: nothing started then
+    assert counts() == (1, 0)
+    assert refresh_started(day=today) == 1
+    assert counts() == (0, 1)

@@ -514,11 +514,12 @@ def refresh_for_request(
 def refresh_started(*, day: dt.date | None = None) -> int:
     """Daily: requests that started yesterday without a key person now count as unfilled."""
     day = day or clock.today()
-    start, _end = _local_bounds(day - dt.timedelta(days=1))
+    tz = timezone.get_current_timezone()
+    yesterday = day - dt.timedelta(days=1)
+    start = dt.datetime.combine(yesterday, dt.time.min, tzinfo=tz)  # local midnights, also on DST days
+    end = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
     pairs = set()
-    for mid, created in Request.objects.filter(
-        starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1)
-    ).values_list("municipality_id", "created_at"):
+    for mid, created in Request.objects.filter(starts_at__gte=start, starts_at__lt=end).values_list("municipality_id", "created_at"):
         pairs.add((mid, month_start(timezone.localtime(created).date())))
     for mid, month in sorted(pairs):
         refresh_month(municipality_id=mid, month=month, reports=False)
