@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sleutelnet.matching.types import Reason
 from sleutelnet.people.models import Language, Weekday
@@ -57,16 +57,28 @@ def unfilled_text(binding: str) -> str:
 
 
 class Explainer:
-    """Turns reasons into text; loads the names of languages and municipalities once."""
+    """Turns reasons into text; loads the names of languages and municipalities once.
+
+    A request's candidate list repeats the same reasons hundreds of times (every key person who
+    does not serve the municipality), so each distinct reason, in each language, is put into
+    words once per explainer."""
 
     def __init__(self) -> None:
         from sleutelnet.core.models import Municipality
 
         self.languages = {lang.tag: lang.name for lang in Language.objects.all()}
         self.municipalities = dict(Municipality.objects.values_list("cbs_code", "name"))
+        self._said: dict[tuple[str | None, str, tuple[tuple[str, str], ...]], str] = {}
 
     def __call__(self, reason: Reason) -> str:
         """A reason as a sentence part in the active language."""
+        key = (get_language(), reason.code, tuple(sorted((k, repr(v)) for k, v in reason.params.items())))
+        said = self._said.get(key)
+        if said is None:
+            said = self._said[key] = self._say(reason)
+        return said
+
+    def _say(self, reason: Reason) -> str:
         params = dict(reason.params)
         if "language" in params:
             name = self.languages.get(str(params["language"]))
