@@ -16,7 +16,7 @@ from sleutelnet.core import clock, processing
 from sleutelnet.core.exceptions import DomainError
 from sleutelnet.core.models import AuditLogEntry, ProcessingLogEntry, Role
 from sleutelnet.deployments import services
-from sleutelnet.deployments.models import ActivityReport, Assignment
+from sleutelnet.deployments.models import ActivityReport, Assignment, Request
 from sleutelnet.notifications.models import OutboxMessage, OutboxStatus
 from sleutelnet.people.models import KeyPerson, Newcomer
 from sleutelnet.privacy import services as privacy
@@ -203,13 +203,44 @@ def test_the_worker_runs_retention_once_a_day(world):
     night = timezone.localtime().replace(hour=1, minute=0)
     assert privacy.run_daily_retention(now=night) is None  # before RETENTION_HOUR
     morning = night.replace(hour=3)
-    done = privacy.run_daily_retention(now=morning)
-    assert done is not None and done["request"] == 1
+    step = privacy.run_daily_retention(now=morning)  # the region
+    assert step is not None and step.done["request"] == 1 and not step.finished
+    step = privacy.run_daily_retention(now=morning)  # the platform-wide logs: done
+    assert step is not None and step.finished
     assert privacy.run_daily_retention(now=morning + dt.timedelta(hours=5)) is None
     run = RetentionRun.objects.get(day=morning.date())
     assert run.finished_at is not None and run.counts["request"] == 1
+    assert run.done_through_region == world.region.id
     req.refresh_from_db()
     assert req.anonymised_at is not None
+
+
+def test_the_daily_retention_goes_in_steps_of_a_batch(world, other_world):
+    """RETENTION_BATCH records of a kind per worker round: a region with more is taken up again,
+    each step commits what it did, and the day's counts add up over the steps."""
+    newcomer = long_known_newcomer(world)
+    old(Newcomer, newcomer.pk, created_at=timezone.now() - YEARS_AGO_3 - dt.timedelta(days=30))
+    mine = [closed_request(world, YEARS_AGO_3 + dt.timedelta(days=i), newcomer=newcomer if i else None) for i in range(3)]
+    theirs = closed_request(other_world, YEARS_AGO_3)
+    morning = timezone.localtime().replace(hour=3, minute=0)
+    steps = []
+    while (step := privacy.run_daily_retention(now=morning, limit=2)) is not None:
+        steps.append(step)
+        assert len(steps) < 10, "the run does not end"
+    first, second = sorted([world.region.id, other_world.region.id])
+    by_region = {world.region.id: [r.id for r in mine], other_world.region.id: [theirs.id]}
+    # first region: 2 then the rest; second region; then the platform-wide logs
+    assert [s.done.get("request", 0) for s in steps] == (
+        [2, 1, 1, 0] if len(by_region[first]) == 3 else [1, 2, 1, 0]
+    )
+    assert [s.finished for s in steps] == [False, False, False, True]
+    # The newcomer (two of the requests) is erased in the step that finishes their region's
+    # requests, not before: erasing them would anonymise their requests outside the batch.
+    erased = [s.done.get("newcomer", 0) for s in steps]
+    assert erased == ([0, 1, 0, 0] if len(by_region[first]) == 3 else [0, 0, 1, 0])
+    assert not Newcomer.objects.filter(pk=newcomer.pk).exists()
+    assert RetentionRun.objects.get(day=morning.date()).counts["request"] == 4
+    assert Request.objects.filter(id__in=[r.id for r in mine] + [theirs.id], anonymised_at__isnull=True).count() == 0
 
 
 def test_every_page_still_answers_after_retention(world):

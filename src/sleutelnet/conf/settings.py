@@ -427,6 +427,8 @@ IMPORT_UNDO_DAYS = env_int("IMPORT_UNDO_DAYS", 30)
 # Retention (see docs/privacy.md): the worker runs it once a day from this hour (local time);
 # the periods of records are set per region by the privacy officer, these are platform-wide.
 RETENTION_HOUR = env_int("RETENTION_HOUR", 2)
+# Records of one kind one step of the daily retention handles (a worker round; privacy.services).
+RETENTION_BATCH = env_int("RETENTION_BATCH", 1000)
 AUDIT_LOG_RETENTION_MONTHS = env_int("AUDIT_LOG_RETENTION_MONTHS", 36)
 OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 90)
 if AUDIT_LOG_RETENTION_MONTHS < 12:

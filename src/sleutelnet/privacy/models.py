@@ -36,12 +36,17 @@ class RetentionRule(models.Model):
 
 
 class RetentionRun(models.Model):
-    """One daily run of the retention job; the unique day makes it run once, whatever the workers."""
+    """One daily run of the retention job; the unique day makes it run once, whatever the workers.
+
+    The run goes region by region, at most RETENTION_BATCH records of a kind per worker round
+    (privacy.services.run_daily_retention): `done_through_region` is the id of the last region
+    it finished, and `finished_at` is set when every region and the platform-wide logs are done."""
 
     day = models.DateField(unique=True)
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
     counts = models.JSONField(default=dict, blank=True)
+    done_through_region = models.BigIntegerField(default=0)
 
     class Meta:
         ordering = ["-day"]

@@ -20,6 +20,7 @@ Erasure on request (AVG art. 17) uses the same steps, without waiting for the pe
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
@@ -290,23 +291,33 @@ def due(today: dt.date | None = None, *, regions: Iterable[Region] | None = None
         lines = ProcessingLogEntry.objects.filter(region_id=region.id, started_at__lt=_start_of(cut)).count()
         found.append(Due(RetentionKind.PROCESSING_LOG, region, processing.DELETE, cut, count=lines))
     if not scoped:
-        audit_cut = months_before(today, settings.AUDIT_LOG_RETENTION_MONTHS)
-        found.append(Due("audit_log", None, processing.DELETE, audit_cut, count=AuditLogEntry.objects.filter(at__lt=_start_of(audit_cut)).count()))
-        attempts_cut = today - dt.timedelta(days=LOGIN_ATTEMPT_DAYS)
-        found.append(Due("login_attempts", None, processing.DELETE, attempts_cut, count=_attempts(attempts_cut).count()))
-        mail_cut = today - dt.timedelta(days=settings.OUTBOX_RETENTION_DAYS)
-        mail = OutboxMessage.objects.filter(created_at__lt=_start_of(mail_cut)).exclude(status=OutboxStatus.PENDING)
-        found.append(Due("outbox", None, processing.DELETE, mail_cut, count=mail.count()))
+        found += platform_due(today)
     for d in found:
         d.count = d.count or len(d.ids)
     return found
 
 
-def apply_retention(items: list[Due]) -> Counter[str]:
-    """Carry out what `due()` found, each kind of each region in its own transaction."""
+def platform_due(today: dt.date) -> list[Due]:
+    """What is due in the records of no region: the audit log, sign-in attempts, sent e-mail."""
+    audit_cut = months_before(today, settings.AUDIT_LOG_RETENTION_MONTHS)
+    attempts_cut = today - dt.timedelta(days=LOGIN_ATTEMPT_DAYS)
+    mail_cut = today - dt.timedelta(days=settings.OUTBOX_RETENTION_DAYS)
+    mail = OutboxMessage.objects.filter(created_at__lt=_start_of(mail_cut)).exclude(status=OutboxStatus.PENDING)
+    return [
+        Due("audit_log", None, processing.DELETE, audit_cut, count=AuditLogEntry.objects.filter(at__lt=_start_of(audit_cut)).count()),
+        Due("login_attempts", None, processing.DELETE, attempts_cut, count=_attempts(attempts_cut).count()),
+        Due("outbox", None, processing.DELETE, mail_cut, count=mail.count()),
+    ]
+
+
+def apply_retention(items: list[Due], *, limit: int | None = None) -> Counter[str]:
+    """Carry out what `due()` found, each kind of each region in its own transaction; with
+    `limit`, at most that many records of each kind (the logs are deleted with one statement)."""
     done: Counter[str] = Counter()
     for item in items:
         if item.count:
+            if limit is not None and item.ids:
+                item = dataclasses.replace(item, ids=item.ids[:limit], count=min(item.count, limit))
             with transaction.atomic():
                 item.done = _apply(item)
             done[item.kind] += item.done
@@ -358,21 +369,58 @@ def run_retention(*, today: dt.date | None = None, dry_run: bool = False) -> tup
         return items, (Counter() if dry_run else apply_retention(items))
 
 
-def run_daily_retention(*, now: dt.datetime | None = None) -> Counter[str] | None:
-    """The worker's daily retention: once a day after RETENTION_HOUR, whatever the number of workers."""
+def run_daily_retention(*, now: dt.datetime | None = None, limit: int | None = None) -> DailyStep | None:
+    """The worker's daily retention, one step per worker round, once a day after RETENTION_HOUR,
+    whatever the number of workers.
+
+    A step handles one region, at most `limit` (RETENTION_BATCH) records of each kind; a region
+    with more is taken up again in the next round, and after the last region the platform-wide
+    logs. So the worker goes on sending mail and recomputing figures between steps, also on the
+    day a region's history first passes its period (a million requests at national scale, about
+    7 ms each). Returns None when there is nothing to do (too early, or today's run is done or
+    another worker holds it)."""
     now = timezone.localtime(now or timezone.now())
     if now.hour < settings.RETENTION_HOUR:
         return None
+    limit = settings.RETENTION_BATCH if limit is None else limit
     try:
         with transaction.atomic():
-            run = RetentionRun.objects.create(day=now.date(), started_at=now)
+            RetentionRun.objects.create(day=now.date(), started_at=now)
     except IntegrityError:
-        return None  # already done today (perhaps by another worker)
-    _items, done = run_retention(today=now.date())
-    run.finished_at = timezone.now()
-    run.counts = dict(done)
-    run.save(update_fields=["finished_at", "counts"])
-    return done
+        pass  # started earlier today (perhaps by another worker)
+    with transaction.atomic():
+        run = RetentionRun.objects.select_for_update(skip_locked=True).filter(day=now.date(), finished_at__isnull=True).first()
+        if run is None:
+            return None  # finished today, or another worker is taking a step
+        region = Region.objects.filter(id__gt=run.done_through_region).order_by("id").first()
+        with processing.operation(channel="system", activity="retention", description="retention"):
+            if region is not None:
+                items = due(now.date(), regions=[region])
+                if any(item.kind == RetentionKind.REQUEST and item.count > limit for item in items):
+                    # Erasing a newcomer anonymises their requests too (seven each, at national
+                    # scale): the newcomers wait until the region's requests are done, and then
+                    # cost one delete each.
+                    items = [item for item in items if item.kind == RetentionKind.REQUEST]
+                    complete = False
+                else:
+                    complete = True
+                done = apply_retention(items, limit=limit)
+                if complete and all(item.count <= limit for item in items if item.ids):
+                    run.done_through_region = region.id
+            else:
+                done = apply_retention(platform_due(now.date()))
+                run.finished_at = timezone.now()
+        run.counts = dict(Counter(run.counts) + done)
+        run.save(update_fields=["counts", "done_through_region", "finished_at"])
+    return DailyStep(done=done, finished=run.finished_at is not None)
+
+
+@dataclass
+class DailyStep:
+    """What one step of the daily retention did, and whether today's run is now complete."""
+
+    done: Counter[str]
+    finished: bool
 
 
 # --- data-subject requests ------------------------------------------------------------------------

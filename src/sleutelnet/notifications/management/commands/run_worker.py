@@ -56,9 +56,12 @@ class Command(BaseCommand):
                 if task is not None:
                     self.stdout.write(f"Worker: task {task.pk} ({task.name}) {task.status}.")
                     sent += 1  # go round again at once: more may wait
+                # One step of the daily retention (a region, a batch of records) per round.
                 retained = run_daily_retention()
-                if retained is not None:
-                    self.stdout.write(f"Worker: daily retention done ({sum(retained.values())} records).")
+                if retained is not None and not retained.finished:
+                    busy = True  # go round again at once: more is due
+                if retained is not None and retained.finished:
+                    self.stdout.write(f"Worker: daily retention done ({sum(retained.done.values())} records in the last step).")
                     # Once a day too: requests that started yesterday without anyone now count as unfilled.
                     refresh_started()
                     send_vog_reminders()
