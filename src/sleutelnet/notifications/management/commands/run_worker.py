@@ -60,7 +60,7 @@ class Command(BaseCommand):
                 retained = run_daily_retention()
                 if retained is not None and not retained.finished:
                     busy = True  # go round again at once: more is due
-                if retained is not None and retained.finished:
+                elif retained is not None:  # the last step of today's run
                     self.stdout.write(f"Worker: daily retention done ({sum(retained.done.values())} records in the last step).")
                     # Once a day too: requests that started yesterday without anyone now count as unfilled.
                     refresh_started()
