@@ -14,6 +14,7 @@ from sleutelnet.deployments.models import (
     RequestStatus,
 )
 from tests import factories as f
+from tests.web.conftest import accepted_in_past, report_data
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,23 @@ def test_send_report_back_needs_a_comment(client, scene):
     assert scene.reported.review_comment == "Klopt het aantal uren?"
     assert ActivityReport.objects.filter(assignment=scene.reported).exists()
 
+
+
+def test_approval_comment_fields_have_ids_of_their_own_card(client, scene):
+    """The comment fields are rendered once for all approval cards (web.forms.card_blank); each
+    card must still get its own ids, also when one card comes back with an error."""
+    w = scene.world
+    other = accepted_in_past(w, days_ago=6)
+    services.submit_report(actor=w.key_person_user, assignment=other, data=report_data(other))
+    client.force_login(w.coordinator)
+    expected = {f"id_{a.uuid.hex[:12]}_comment" for a in (scene.reported, other)}
+    for response in (
+        client.get("/coordinator/approvals/"),
+        client.post(f"/coordinator/approvals/{other.uuid}/return/", {"comment": ""}),
+    ):
+        html = response.content.decode()
+        labels = set(re.findall(r'<label class="form-label" for="(id_[0-9a-f]{12}_comment)">', html))
+        areas = set(re.findall(r'<textarea name="comment"[^>]*id="(id_[0-9a-f]{12}_comment)"', html))
+        assert labels == areas == expected
+        assert "offer0000placeholder" not in html
+    assert f'id="id_{other.uuid.hex[:12]}_comment-error"' in html

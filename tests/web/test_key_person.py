@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -283,3 +284,38 @@ def test_key_person_cannot_step_back_after_the_start(client, world):
     assert "already started" in response.content.decode()
     a.refresh_from_db()
     assert a.status == AssignmentStatus.ACCEPTED
+
+
+def _reason_fields(html: str, name: str) -> list[tuple[str, str, str]]:
+    """(label for, textarea id, described-by) of every `name` textarea on the page."""
+    labels = re.findall(rf'<label class="form-label" for="(id_[0-9a-f]{{12}}_{name})">', html)
+    areas = re.findall(rf'<textarea name="{name}"[^>]*aria-describedby="([^"]+)"[^>]*id="([^"]+)"', html)
+    return [(label, area_id, described) for label, (described, area_id) in zip(labels, areas, strict=True)]
+
+
+def test_agenda_reason_fields_have_ids_of_their_own_card(client, scene):
+    """The reason fields are rendered once for all cards (web.forms.card_blank); each card must
+    still get its own ids, and a card that comes back with an error keeps its own form."""
+    w = scene.world
+    services.accept(actor=w.key_person_user, assignment=scene.offered)
+    start = scene.offered.request.starts_at + dt.timedelta(days=1)
+    second = services.file_request(
+        actor=w.requester, organisation=w.organisation, data=w.request_data(starts_at=start, ends_at=start + dt.timedelta(hours=2))
+    )
+    [other] = services.offer(actor=w.coordinator, request=second, key_persons=[w.key_person])
+    services.accept(actor=w.key_person_user, assignment=other)
+    client.force_login(w.key_person_user)
+    html = client.get("/me/agenda/").content.decode()
+    fields = _reason_fields(html, "reason")
+    expected = {f"id_{a.uuid.hex[:12]}_reason" for a in (scene.offered, other)}
+    assert {label for label, _, _ in fields} == expected
+    for label, area_id, described in fields:
+        assert label == area_id and described == f"{area_id}-help" and f'id="{described}"' in html
+    assert "offer0000placeholder" not in html
+
+    response = client.post(f"/me/assignments/{other.uuid}/withdraw/", {"reason": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f'id="id_{other.uuid.hex[:12]}_reason-error"' in html
+    assert {label for label, _, _ in _reason_fields(html, "reason")} == expected
+    assert "offer0000placeholder" not in html

@@ -82,7 +82,13 @@ from sleutelnet.notifications.views import assignment_ics
 from sleutelnet.people.models import KeyPerson
 from sleutelnet.people.selectors import key_persons_for
 from sleutelnet.web.decorators import own_key_person
-from sleutelnet.web.forms import OFFER_PLACEHOLDER, ReasonForm, attach_domain_error
+from sleutelnet.web.forms import (
+    OFFER_PLACEHOLDER,
+    ReasonForm,
+    attach_domain_error,
+    card_auto_id,
+    card_blank,
+)
 from sleutelnet.web.pagination import paginate
 
 
@@ -98,7 +104,7 @@ def _with_counts(qs: QuerySet[Request]) -> QuerySet[Request]:
 
 def _reason_form(assignment: Assignment, data: Any = None) -> ReasonForm:
     """A reason form with ids unique to one assignment (several sit on one page)."""
-    return ReasonForm(data, auto_id=f"id_{assignment.uuid.hex[:12]}_%s")
+    return ReasonForm(data, auto_id=card_auto_id(assignment.uuid))
 
 
 # --- coordinator: the queue -----------------------------------------------------------------
@@ -580,7 +586,11 @@ def _approval_items(request: HttpRequest) -> QuerySet[Assignment]:
 
 
 def _comment_form(assignment: Assignment, data: Any = None) -> CommentForm:
-    return CommentForm(data, auto_id=f"id_{assignment.uuid.hex[:12]}_%s")
+    return CommentForm(data, auto_id=card_auto_id(assignment.uuid))
+
+
+def _comment_blank() -> str:
+    return card_blank(CommentForm(), "comment")
 
 
 def _limit_warnings(assignments: list[Assignment]) -> list[list[LimitWarning]]:
@@ -596,8 +606,10 @@ def approvals(request: HttpRequest) -> HttpResponse:
     warning where approving would take the key person past an allowance limit."""
     page = paginate(request, _approval_items(request), per_page=25)
     assignments = list(page.object_list)
-    items = [(a, _comment_form(a), w) for a, w in zip(assignments, _limit_warnings(assignments), strict=True)]
-    return render(request, "deployments/approvals.html", {"page": page, "items": items})
+    # The comment fields of each card are rendered once (card_blank); a card gets a form of its own
+    # only when it comes back with errors.
+    items = [(a, None, w) for a, w in zip(assignments, _limit_warnings(assignments), strict=True)]
+    return render(request, "deployments/approvals.html", {"page": page, "items": items, "comment_blank": _comment_blank()})
 
 
 def _approval_assignment(request: HttpRequest, uuid: UUID) -> Assignment:
@@ -653,10 +665,9 @@ def return_report(request: HttpRequest, uuid: UUID) -> HttpResponse:
     page = paginate(request, _approval_items(request), per_page=25)
     assignments = list(page.object_list)
     items = [
-        (item, form if item.id == a.id else _comment_form(item), w)
-        for item, w in zip(assignments, _limit_warnings(assignments), strict=True)
+        (item, form if item.id == a.id else None, w) for item, w in zip(assignments, _limit_warnings(assignments), strict=True)
     ]
-    return render(request, "deployments/approvals.html", {"page": page, "items": items})
+    return render(request, "deployments/approvals.html", {"page": page, "items": items, "comment_blank": _comment_blank()})
 
 
 # --- requester ------------------------------------------------------------------------------
@@ -953,14 +964,18 @@ def _render_agenda(request: HttpRequest, withdraw: tuple[int, ReasonForm] | None
             "-report__date", "-request__starts_at", "-id"
         )
     )
-    upcoming_rows = [
-        (a, withdraw[1] if withdraw and withdraw[0] == a.id else _reason_form(a)) for a in upcoming
-    ]
+    # The reason fields of each card are rendered once (card_blank); a card gets a form of its own
+    # only when it comes back with errors.
+    upcoming_rows = [(a, withdraw[1] if withdraw and withdraw[0] == a.id else None) for a in upcoming]
     status = 400 if withdraw else 200
     return render(
         request,
         "deployments/agenda.html",
-        {"upcoming": upcoming_rows, "to_report": to_report, "done": done, "calendar_feed": active_feed_for(request.user)},  # type: ignore[arg-type]
+        {
+            "upcoming": upcoming_rows, "to_report": to_report, "done": done,
+            "calendar_feed": active_feed_for(request.user),  # type: ignore[arg-type]
+            "withdraw_blank": card_blank(ReasonForm(), "reason", _("Why can't you come? The coordinator looks for someone else.")) if upcoming_rows else "",
+        },  # fmt: skip
         status=status,
     )
 

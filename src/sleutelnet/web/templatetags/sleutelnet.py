@@ -55,6 +55,17 @@ def for_offer(fields: str, uuid: Any) -> str:
 
 
 @register.filter
+def for_card(fields: str, uuid: Any) -> str:
+    """The blank fields of `web.forms.card_blank` with the ids of one card (`card_auto_id`)."""
+    from django.utils.safestring import mark_safe
+
+    from sleutelnet.web.forms import OFFER_PLACEHOLDER, card_auto_id
+
+    # `fields` is our own rendered (escaped) template and the id part is hex digits.
+    return mark_safe(str(fields).replace(f"id_{OFFER_PLACEHOLDER}_", card_auto_id(uuid) % ""))  # noqa: S308 # nosec B308 B703
+
+
+@register.filter
 def newcomer_for_key_person(assignment: Any) -> Any:
     """What the key person of the assignment may see of its newcomer (None: nothing)."""
     from sleutelnet.deployments.selectors import newcomer_for_key_person as seen
