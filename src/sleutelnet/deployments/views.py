@@ -851,9 +851,10 @@ def portal(request: HttpRequest) -> HttpResponse:
         .filter(status=AssignmentStatus.ACCEPTED, request__starts_at__lte=timezone.now())
         .count()
     )
+    offers = [(a, _decline_form(a)) for a in _open_offers(request)]
     context = {
-        "offers": [(a, _decline_form(a)) for a in _open_offers(request)],
-        "decline_blank": _decline_blank(),
+        "offers": offers,
+        "decline_blank": _decline_blank() if offers else "",
         "today": [a for a in rows if timezone.localtime(a.request.starts_at).date() == today],
         "week": [a for a in rows if timezone.localtime(a.request.starts_at).date() != today],
         "to_report": to_report,
