@@ -65,7 +65,8 @@ def test_every_environment_variable_is_documented() -> None:
 @pytest.mark.django_db
 def test_postgresql_runs_without_jit_and_parallel_plans() -> None:
     """JIT compilation and parallel plans cost more than they save on the pages' short queries
-    (DATABASE_JIT, DATABASE_PARALLEL_WORKERS)."""
+    (DATABASE_JIT, DATABASE_PARALLEL_WORKERS); so does searching every join order of a card's
+    eight relations (DATABASE_JOIN_COLLAPSE_LIMIT)."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -75,3 +76,5 @@ def test_postgresql_runs_without_jit_and_parallel_plans() -> None:
         assert cur.fetchone()[0] == "off"
         cur.execute("SHOW max_parallel_workers_per_gather")
         assert cur.fetchone()[0] == "0"
+        cur.execute("SHOW join_collapse_limit")
+        assert cur.fetchone()[0] == "6"

@@ -12,6 +12,7 @@ from sleutelnet.deployments import services
 from sleutelnet.deployments.models import Assignment
 from sleutelnet.reporting.models import Rollup
 from sleutelnet.reporting.services import rebuild
+from tests import factories as f
 from tests.reporting.test_indicators import _past
 from tests.web.conftest import report_data
 
@@ -58,3 +59,50 @@ def test_concurrent_approvals_in_one_month_are_both_counted(vocabulary_again, wo
     kept = sorted(Rollup.objects.values_list("month", "subject", "dimension", "value", "count", "participants"))
     rebuild()
     assert sorted(Rollup.objects.values_list("month", "subject", "dimension", "value", "count", "participants")) == kept
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks; the deadlock needs PostgreSQL")
+def test_a_refresh_does_not_hold_up_a_new_row_of_its_municipality(vocabulary_again, world) -> None:  # type: ignore[no-untyped-def]
+    """While the worker recomputes a month (the region and municipality locked), a change that
+    inserts a row pointing at both commits at once. With FOR UPDATE its foreign-key checks waited
+    for the refresh, and a refresh waiting for them deadlocked (bench/README.md, sixth round)."""
+    import datetime as dt
+
+    from django.db import OperationalError, transaction
+
+    from sleutelnet.reporting.models import PendingRefresh
+    from sleutelnet.reporting.services import lock_for_refresh
+
+    locked, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def refresh() -> None:
+        try:
+            with transaction.atomic():
+                lock_for_refresh(world.region.id, world.municipality.id)
+                locked.set()
+                done.wait(timeout=20)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=refresh)
+    worker.start()
+    try:
+        assert locked.wait(timeout=10)
+        outcome = "committed"
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cur:
+                    cur.execute("SET LOCAL lock_timeout = '2s'")
+                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the checks now, not at COMMIT
+                PendingRefresh.objects.create(municipality=world.municipality, month=dt.date(2026, 11, 1))
+                f.KeyPersonFactory(region=world.region)  # a row pointing at the region
+        except OperationalError as exc:
+            outcome = f"waited for the refresh: {exc}"
+    finally:
+        done.set()
+        worker.join(timeout=30)
+    assert not errors, errors
+    assert outcome == "committed"
