@@ -111,7 +111,7 @@ def issue_api_token(
 @transaction.atomic
 def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
     """Stop a token at once."""
-    t = ApiToken.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=token.pk)
+    t = ApiToken.objects.select_for_update(no_key=True, of=("self",)).select_related("organisation").get(pk=token.pk)
     if not has_role(actor, Role.ADMINISTRATOR, t.organisation.region_id):
         raise NotAllowed(_("Only an administrator of this region can revoke API tokens."))
     if t.revoked_at is None:

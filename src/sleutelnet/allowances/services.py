@@ -60,7 +60,7 @@ def _coordinator_of(actor: User, kp: KeyPerson) -> None:
 
 def _locked_key_person(kp: KeyPerson) -> KeyPerson:
     """The key person's row, locked: the changes of one person's money happen one after another."""
-    return KeyPerson.objects.select_for_update(of=("self",)).select_related("region").get(pk=kp.pk)
+    return KeyPerson.objects.select_for_update(no_key=True, of=("self",)).select_related("region").get(pk=kp.pk)
 
 
 def _log(operation: str, actor: User | None, kp: KeyPerson) -> None:
@@ -182,7 +182,7 @@ def file_claim(*, actor: User, data: ClaimData) -> ExpenseClaim:
 
 
 def _locked_claim(claim: ExpenseClaim) -> ExpenseClaim:
-    return ExpenseClaim.objects.select_for_update(of=("self",)).select_related("key_person__user").get(pk=claim.pk)
+    return ExpenseClaim.objects.select_for_update(no_key=True, of=("self",)).select_related("key_person__user").get(pk=claim.pk)
 
 
 @transaction.atomic
@@ -240,7 +240,7 @@ def declare_allowance(*, actor: User, key_person: KeyPerson, month: dt.date, amo
 @transaction.atomic
 def withdraw_declared_allowance(*, actor: User, declared: DeclaredAllowance) -> DeclaredAllowance:
     """An allowance from elsewhere entered by mistake: withdrawn (kept, marked), no longer counted."""
-    d = DeclaredAllowance.objects.select_for_update(of=("self",)).select_related("key_person").get(pk=declared.pk)
+    d = DeclaredAllowance.objects.select_for_update(no_key=True, of=("self",)).select_related("key_person").get(pk=declared.pk)
     _coordinator_of(actor, d.key_person)
     if d.withdrawn_at is not None:
         raise InvalidTransition(_("This was already withdrawn."))

@@ -45,7 +45,7 @@ def _coordinator(actor: User, region_id: int) -> None:
 
 
 def _locked(kp: KeyPerson) -> KeyPerson:
-    return KeyPerson.objects.select_for_update().get(pk=kp.pk)
+    return KeyPerson.objects.select_for_update(no_key=True).get(pk=kp.pk)
 
 
 def _date(value: dt.date | None, field: str, *, future_days: int = 0) -> dt.date:

@@ -125,7 +125,7 @@ def _locked(model: type, pk: int):  # type: ignore[no-untyped-def]
     Every service here locks in one order, so two of them never wait for each other: the key
     persons (by id), then the request, then its assignments (docs/architecture.md, "Concurrency").
     """
-    return model.objects.select_for_update().get(pk=pk)
+    return model.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def _lock_key_persons(ids: Iterable[int | None]) -> None:
@@ -133,7 +133,7 @@ def _lock_key_persons(ids: Iterable[int | None]) -> None:
     (the agenda, the hours of the month) is then decided one step after another."""
     wanted = sorted({i for i in ids if i is not None})
     if wanted:
-        list(KeyPerson.objects.select_for_update().filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
+        list(KeyPerson.objects.select_for_update(no_key=True).filter(pk__in=wanted).order_by("pk").values_list("pk", flat=True))
 
 
 def _validate_request(data: RequestData, *, region_id: int) -> None:
@@ -262,7 +262,7 @@ def cancel_request(*, actor: User, request: Request, reason: str) -> Request:
     if req.assignments.filter(status__in=("reported", "approved")).exists():
         raise InvalidTransition(_("A report was already filed for this request; it cannot be cancelled."))
     live = list(
-        req.assignments.select_for_update(of=("self",))
+        req.assignments.select_for_update(no_key=True, of=("self",))
         .filter(status__in=("offered", "accepted"))
         .select_related("key_person__user")
     )
@@ -411,7 +411,7 @@ def accept(*, actor: User, assignment: Assignment) -> Assignment:
         req.status = RequestStatus.FILLED
         req.save(update_fields=["status", "updated_at"])
         withdrawn = list(
-            req.assignments.select_for_update(of=("self",))
+            req.assignments.select_for_update(no_key=True, of=("self",))
             .filter(status=AssignmentStatus.OFFERED)
             .select_related("key_person__user")
         )
@@ -608,7 +608,7 @@ def withdraw_offers_for_newcomer(*, actor: User, newcomer: Newcomer) -> list[Ass
     caller's transaction), and tell the key persons and the coordinators."""
     reason = _("The newcomer withdrew consent to support by a key person.")
     withdrawn = list(
-        Assignment.objects.select_for_update(of=("self",))
+        Assignment.objects.select_for_update(no_key=True, of=("self",))
         .filter(request__newcomer=newcomer, status=AssignmentStatus.OFFERED)
         .select_related("request", "key_person__user")
     )
@@ -644,7 +644,7 @@ def send_reminders(*, now: dt.datetime | None = None) -> int:
     for pk in list(due):
         with transaction.atomic():
             a = (
-                Assignment.objects.select_for_update(of=("self",))
+                Assignment.objects.select_for_update(no_key=True, of=("self",))
                 .select_related("request__municipality", "key_person__user")
                 .get(pk=pk)
             )

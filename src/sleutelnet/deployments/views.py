@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from sleutelnet.allowances.selectors import Extra, LimitWarning, hours_summary, limit_checks
@@ -589,8 +589,9 @@ def _comment_form(assignment: Assignment, data: Any = None) -> CommentForm:
     return CommentForm(data, auto_id=card_auto_id(assignment.uuid))
 
 
-def _comment_blank() -> str:
-    return card_blank(CommentForm(), "comment")
+def _comment_blank(items: list[Any]) -> str:
+    """The comment fields every card of the page shares; none for a page without cards."""
+    return card_blank(CommentForm, "comment") if items else ""
 
 
 def _limit_warnings(assignments: list[Assignment]) -> list[list[LimitWarning]]:
@@ -609,7 +610,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
     # The comment fields of each card are rendered once (card_blank); a card gets a form of its own
     # only when it comes back with errors.
     items = [(a, None, w) for a, w in zip(assignments, _limit_warnings(assignments), strict=True)]
-    return render(request, "deployments/approvals.html", {"page": page, "items": items, "comment_blank": _comment_blank()})
+    return render(request, "deployments/approvals.html", {"page": page, "items": items, "comment_blank": _comment_blank(items)})
 
 
 def _approval_assignment(request: HttpRequest, uuid: UUID) -> Assignment:
@@ -667,7 +668,7 @@ def return_report(request: HttpRequest, uuid: UUID) -> HttpResponse:
     items = [
         (item, form if item.id == a.id else None, w) for item, w in zip(assignments, _limit_warnings(assignments), strict=True)
     ]
-    return render(request, "deployments/approvals.html", {"page": page, "items": items, "comment_blank": _comment_blank()})
+    return render(request, "deployments/approvals.html", {"page": page, "items": items, "comment_blank": _comment_blank(items)})
 
 
 # --- requester ------------------------------------------------------------------------------
@@ -938,6 +939,10 @@ def assignment_withdraw(request: HttpRequest, uuid: UUID) -> HttpResponse:
     return _render_agenda(request, withdraw=(a.id, form))
 
 
+#: The hint under the reason of "I cannot come after all" on the agenda.
+WITHDRAW_HINT = gettext_lazy("Why can't you come? The coordinator looks for someone else.")
+
+
 def agenda(request: HttpRequest) -> HttpResponse:
     """Accepted assignments: what is coming, and what still needs a report."""
     return _render_agenda(request)
@@ -975,7 +980,8 @@ def _render_agenda(request: HttpRequest, withdraw: tuple[int, ReasonForm] | None
         {
             "upcoming": upcoming_rows, "to_report": to_report, "done": done,
             "calendar_feed": active_feed_for(request.user),  # type: ignore[arg-type]
-            "withdraw_blank": card_blank(ReasonForm(), "reason", _("Why can't you come? The coordinator looks for someone else.")) if upcoming_rows else "",
+            "withdraw_hint": WITHDRAW_HINT,
+            "withdraw_blank": card_blank(ReasonForm, "reason", WITHDRAW_HINT) if upcoming_rows else "",
         },  # fmt: skip
         status=status,
     )

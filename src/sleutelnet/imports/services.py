@@ -93,7 +93,7 @@ def upload(*, actor: User, region: Region, kind: str, file_name: str, raw: bytes
 
 
 def _locked(batch: ImportBatch) -> ImportBatch:
-    return ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    return ImportBatch.objects.select_for_update(no_key=True).get(pk=batch.pk)
 
 
 @transaction.atomic
@@ -320,7 +320,7 @@ def run_import(*, actor: User, batch: ImportBatch, only_valid: bool = False, tas
         counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, INVALID: len(invalid)}
         # The records to change, again and locked: what was read during the check may be stale.
         fresh = (
-            spec.model.objects.select_for_update()
+            spec.model.objects.select_for_update(no_key=True)
             .prefetch_related(*spec.prefetch)
             .in_bulk([o.existing.pk for o in outcomes if not o.errors and o.action == UPDATE])
         )

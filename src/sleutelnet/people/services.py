@@ -173,7 +173,7 @@ def update_key_person(*, actor: User, key_person: KeyPerson, data: KeyPersonData
     """A coordinator updates a key person's profile."""
     _coordinator(actor, key_person.region)
     _validate_key_person(data, key_person.region)
-    locked = KeyPerson.objects.select_for_update().get(pk=key_person.pk)
+    locked = KeyPerson.objects.select_for_update(no_key=True).get(pk=key_person.pk)
     _require_onboarding(locked, data)
     kp = _apply_key_person(locked, data)
     processing.record(processing.UPDATE, [kp], activity="key-person-registry", actor=actor)
@@ -213,7 +213,7 @@ def _own(actor: User) -> KeyPerson:
     kp = getattr(actor, "key_person", None)
     if kp is None:
         raise NotAllowed(_("Only a key person has a profile here."))
-    return KeyPerson.objects.select_for_update().get(pk=kp.pk)
+    return KeyPerson.objects.select_for_update(no_key=True).get(pk=kp.pk)
 
 
 @transaction.atomic
@@ -327,7 +327,7 @@ def end_expired_pauses(*, today: dt.date | None = None) -> int:
     from sleutelnet.core import clock
 
     day = today or clock.today()
-    due = KeyPerson.objects.select_for_update().filter(
+    due = KeyPerson.objects.select_for_update(no_key=True).filter(
         status=KeyPersonStatus.PAUSED, paused_by_self=True, paused_until__lt=day
     )
     ids = list(due.values_list("id", flat=True))
@@ -392,7 +392,7 @@ def update_newcomer(*, actor: User, newcomer: Newcomer, data: NewcomerData) -> N
     """A coordinator updates a newcomer's record (e.g. records consent)."""
     _coordinator(actor, newcomer.region)
     _validate_newcomer(data, newcomer.region, newcomer)
-    nc = _apply_newcomer(Newcomer.objects.select_for_update().get(pk=newcomer.pk), data)
+    nc = _apply_newcomer(Newcomer.objects.select_for_update(no_key=True).get(pk=newcomer.pk), data)
     processing.record(processing.UPDATE, [nc], activity="newcomer-registration", actor=actor)
     return nc
 
@@ -440,7 +440,7 @@ def _create_consent(actor: User, nc: Newcomer, data: ConsentData) -> Consent:
 def record_consent(*, actor: User, newcomer: Newcomer, data: ConsentData) -> Consent:
     """A coordinator records a consent the newcomer gave: when, how, what it covers, by whom recorded."""
     _coordinator(actor, newcomer.region)
-    nc = Newcomer.objects.select_for_update().get(pk=newcomer.pk)
+    nc = Newcomer.objects.select_for_update(no_key=True).get(pk=newcomer.pk)
     _validate_consent(data, nc)
     consent = _create_consent(actor, nc, data)
     processing.record(processing.UPDATE, [nc], activity="newcomer-registration", actor=actor)
@@ -457,7 +457,7 @@ def withdraw_consent(*, actor: User, consent: Consent, note: str) -> Consent:
     from sleutelnet.core import clock
     from sleutelnet.deployments.services import withdraw_offers_for_newcomer
 
-    c = Consent.objects.select_for_update().select_related("newcomer__region").get(pk=consent.pk)
+    c = Consent.objects.select_for_update(no_key=True).select_related("newcomer__region").get(pk=consent.pk)
     _coordinator(actor, c.newcomer.region)
     note = _text(note, "note", 500)
     if c.withdrawn_on is not None:

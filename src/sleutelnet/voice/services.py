@@ -85,7 +85,7 @@ def _log_people(actor: User | None, *users: User | None) -> None:
 
 def _locked_signal(signal: Signal) -> Signal:
     # of=("self",): PostgreSQL locks no row of the nullable side of an outer join (owner_user).
-    return Signal.objects.select_for_update(of=("self",)).select_related("raised_by", "owner_user").get(pk=signal.pk)
+    return Signal.objects.select_for_update(no_key=True, of=("self",)).select_related("raised_by", "owner_user").get(pk=signal.pk)
 
 
 # --- signals ------------------------------------------------------------------------------------
@@ -410,7 +410,7 @@ def answer_consultation(
 ) -> list[ConsultationAnswer]:
     """A key person who was asked gives advice (on the whole, or per paragraph); a new answer
     replaces their earlier one. The hours count as work in the advisor role."""
-    c = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    c = Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
     kp = getattr(actor, "key_person", None)
     if kp is None or not audience(c).filter(pk=kp.pk).exists():
         raise NotAllowed(_("This consultation did not ask you."))
@@ -447,7 +447,7 @@ def _asker_only(actor: User, c: Consultation) -> None:
 @transaction.atomic
 def record_meeting(*, actor: User, consultation: Consultation, attendees: Sequence[KeyPerson], minutes: str, hours: object) -> Consultation:
     """The sounding-board meeting took place: who came, the minutes, how long it took (advisor hours)."""
-    c = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    c = Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
     _asker_only(actor, c)
     if c.kind != ConsultationKind.MEETING:
         raise InvalidTransition(_("Only a sounding-board meeting has attendees and minutes."))
@@ -477,7 +477,7 @@ def publish_outcome(
 ) -> Consultation:
     """The asker summarises, says per advice point what was adopted and what changed, and the
     outcome goes back to everyone who answered or attended."""
-    c = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    c = Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
     _asker_only(actor, c)
     if c.status == ConsultationStatus.PUBLISHED:
         raise InvalidTransition(_("The outcome was shared already."))
@@ -507,7 +507,7 @@ def publish_outcome(
 @transaction.atomic
 def close_consultation(*, actor: User, consultation: Consultation) -> Consultation:
     """No more answers: the asker starts summarising."""
-    c = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    c = Consultation.objects.select_for_update(no_key=True).get(pk=consultation.pk)
     _asker_only(actor, c)
     if c.status != ConsultationStatus.OPEN:
         raise InvalidTransition(_("Only an open consultation can be closed."))

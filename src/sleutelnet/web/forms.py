@@ -50,13 +50,13 @@ def card_auto_id(uuid: Any) -> str:
     return f"id_{UUID(str(uuid)).hex[:12]}_%s"
 
 
-def card_blank(form: forms.Form, field: str, hint: str = "") -> str:
+def card_blank(form_class: type[forms.Form], field: str, hint: str = "") -> str:
     """The fields of an empty one-field form (a reason, a comment), rendered once for all the cards
     of a page: the same but for the ids, which `for_card` fills in per card. Rendering the field
     per card cost about a millisecond each on the load bench (bench/README.md)."""
     from django.template.loader import render_to_string
 
-    form.auto_id = f"id_{OFFER_PLACEHOLDER}_%s"
+    form = form_class(auto_id=f"id_{OFFER_PLACEHOLDER}_%s")
     return render_to_string("web/_card_fields.html", {"form": form, "field": form[field], "hint": hint})
 
 #: The hint under every free-text field where people write notes.
