@@ -356,8 +356,10 @@ class RequestViewSet(ApiViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         # A request shows the names of its confirmed key persons only: load just those (and
         # log just those as read).
+        # A list takes only the codes of the roles and life domains, for the whole page at once
+        # (serializers.RequestListSerializer).
         return deployment_selectors.with_confirmed_assignments(
-            deployment_selectors.requests_for(self.request.user)
+            deployment_selectors.requests_for(self.request.user, vocabulary=self.action != "list")
         )
 
     def refused_fields(self) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ Policy officers see none of these records: they read aggregates in `reporting`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,8 +42,11 @@ def assignment_count(to: str, condition: Q) -> Any:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def requests_for(user: User) -> QuerySet[Request]:
-    """Coordinators: their regions; requesters: their organisations; key persons: requests they were offered."""
+def requests_for(user: User, *, vocabulary: bool = True) -> QuerySet[Request]:
+    """Coordinators: their regions; requesters: their organisations; key persons: requests they were offered.
+
+    `vocabulary=False` leaves out the prefetch of the roles and life domains, for a caller that
+    needs only their codes (`attach_vocabulary_codes`)."""
     if not getattr(user, "is_authenticated", False):
         return Request.objects.none()
     cond = Q(region_id__in=region_ids(user, Role.COORDINATOR)) | Q(organisation_id__in=organisation_ids(user))
@@ -56,9 +60,25 @@ def requests_for(user: User) -> QuerySet[Request]:
         # serves a page of the list instead of sorting every request of the organisation.
         base = Request.objects.filter(cond)
     # Not the requesting user: no page of requests shows them (the mail to them loads them).
-    return base.select_related("organisation", "municipality", "language", "newcomer").prefetch_related(
-        "roles", "life_domains"
-    )
+    base = base.select_related("organisation", "municipality", "language", "newcomer")
+    return base.prefetch_related("roles", "life_domains") if vocabulary else base
+
+
+def attach_vocabulary_codes(requests: Sequence[Request]) -> None:
+    """Set `role_codes` and `life_domain_codes` on each request: one query per link table for a
+    whole page, without a model instance, a manager and a queryset per code as a prefetch makes
+    (about 3 ms of CPU for a page of 20 requests on the load bench). In the vocabulary's order."""
+    ids = [r.id for r in requests]
+    for attr, name in (("role_codes", "roles"), ("life_domain_codes", "life_domains")):
+        field = Request._meta.get_field(name)
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()  # type: ignore[attr-defined]
+        order = [f"{target}__{o}" for o in field.related_model._meta.ordering] + [f"{target}__id"]  # type: ignore[union-attr]
+        codes: dict[int, list[str]] = {i: [] for i in ids}
+        links = field.remote_field.through.objects.filter(**{f"{source}_id__in": ids})  # type: ignore[union-attr]
+        for request_id, code in links.order_by(*order).values_list(f"{source}_id", f"{target}__code"):
+            codes[request_id].append(code)
+        for r in requests:
+            setattr(r, attr, codes[r.id])
 
 
 #: What a page of requests reads of a confirmed assignment: its key person's name.
