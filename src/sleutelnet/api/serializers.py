@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
+from django.db.models.manager import BaseManager
 from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -468,7 +469,7 @@ class RequestListSerializer(serializers.ListSerializer):
     table for the whole page, where the view left out their prefetch (the API list)."""
 
     def to_representation(self, data: Any) -> list[Any]:
-        rows = list(data.all() if hasattr(data, "all") else data)
+        rows = list(data.all() if isinstance(data, BaseManager) else data)  # as DRF's ListSerializer
         missing = [r for r in rows if isinstance(r, Request) and "roles" not in getattr(r, "_prefetched_objects_cache", {})]
         if missing:
             attach_vocabulary_codes(missing)

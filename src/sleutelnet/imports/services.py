@@ -319,8 +319,10 @@ def run_import(*, actor: User, batch: ImportBatch, only_valid: bool = False, tas
         records, written = [], []
         counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, INVALID: len(invalid)}
         # The records to change, again and locked: what was read during the check may be stale.
+        # FOR UPDATE, not NO KEY: a row may change a column of a unique key (a newcomer's
+        # reference, an organisation's name).
         fresh = (
-            spec.model.objects.select_for_update(no_key=True)
+            spec.model.objects.select_for_update()
             .prefetch_related(*spec.prefetch)
             .in_bulk([o.existing.pk for o in outcomes if not o.errors and o.action == UPDATE])
         )

@@ -392,7 +392,8 @@ def update_newcomer(*, actor: User, newcomer: Newcomer, data: NewcomerData) -> N
     """A coordinator updates a newcomer's record (e.g. records consent)."""
     _coordinator(actor, newcomer.region)
     _validate_newcomer(data, newcomer.region, newcomer)
-    nc = _apply_newcomer(Newcomer.objects.select_for_update(no_key=True).get(pk=newcomer.pk), data)
+    # FOR UPDATE, not NO KEY: the reference may change, a column of the unique (region, reference).
+    nc = _apply_newcomer(Newcomer.objects.select_for_update().get(pk=newcomer.pk), data)
     processing.record(processing.UPDATE, [nc], activity="newcomer-registration", actor=actor)
     return nc
 
