@@ -221,44 +221,13 @@ def test_a_locked_key_person_does_not_hold_up_a_row_pointing_at_them(vocabulary_
     them (here a weekly availability; in the load bench a rollup of the worker) commits at once.
     With FOR UPDATE its foreign-key check waited for the lock, which can end in a deadlock when
     the holder then waits for that transaction (docs/architecture.md, "Concurrency")."""
-    from django.db import OperationalError, transaction
-
     from sleutelnet.people.models import WeeklyAvailability
+    from tests.locks import commit_beside, held
 
     lock = _key_person_locks()[helper]
     kp = KeyPerson.objects.select_related("user").get(pk=world.key_person.pk)
-    locked, done = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
-
-    def hold() -> None:
-        try:
-            with transaction.atomic():
-                lock(kp)
-                locked.set()
-                done.wait(timeout=20)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-            locked.set()
-        finally:
-            connections.close_all()
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    try:
-        assert locked.wait(timeout=10)
-        outcome = "committed"
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cur:
-                    cur.execute("SET LOCAL lock_timeout = '2s'")
-                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the check now, not at COMMIT
-                WeeklyAvailability.objects.create(
-                    key_person_id=kp.pk, weekday=6, start_time=dt.time(20), end_time=dt.time(21)
-                )
-        except OperationalError as exc:
-            outcome = f"waited for the lock: {exc}"
-    finally:
-        done.set()
-        holder.join(timeout=30)
-    assert not errors, errors
+    with held(lambda: lock(kp)):
+        outcome = commit_beside(
+            lambda: WeeklyAvailability.objects.create(key_person_id=kp.pk, weekday=6, start_time=dt.time(20), end_time=dt.time(21))
+        )
     assert outcome == "committed"

@@ -68,41 +68,14 @@ def test_a_refresh_does_not_hold_up_a_new_row_of_its_municipality(vocabulary_aga
     for the refresh, and a refresh waiting for them deadlocked (bench/README.md, sixth round)."""
     import datetime as dt
 
-    from django.db import OperationalError, transaction
-
     from sleutelnet.reporting.models import PendingRefresh
     from sleutelnet.reporting.services import lock_for_refresh
+    from tests.locks import commit_beside, held
 
-    locked, done = threading.Event(), threading.Event()
-    errors: list[BaseException] = []
+    def insert() -> None:
+        PendingRefresh.objects.create(municipality=world.municipality, month=dt.date(2026, 11, 1))
+        f.KeyPersonFactory(region=world.region)  # a row pointing at the region
 
-    def refresh() -> None:
-        try:
-            with transaction.atomic():
-                lock_for_refresh(world.region.id, world.municipality.id)
-                locked.set()
-                done.wait(timeout=20)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    worker = threading.Thread(target=refresh)
-    worker.start()
-    try:
-        assert locked.wait(timeout=10)
-        outcome = "committed"
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cur:
-                    cur.execute("SET LOCAL lock_timeout = '2s'")
-                    cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the checks now, not at COMMIT
-                PendingRefresh.objects.create(municipality=world.municipality, month=dt.date(2026, 11, 1))
-                f.KeyPersonFactory(region=world.region)  # a row pointing at the region
-        except OperationalError as exc:
-            outcome = f"waited for the refresh: {exc}"
-    finally:
-        done.set()
-        worker.join(timeout=30)
-    assert not errors, errors
+    with held(lambda: lock_for_refresh(world.region.id, world.municipality.id)):
+        outcome = commit_beside(insert)
     assert outcome == "committed"
