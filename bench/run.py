@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--workers", nargs="+", type=int, default=None, metavar="N",
-        help="load: the gunicorn sync worker counts to try (default 2 3; one count skips the trial phases)",
+        help="load: the gunicorn sync worker counts to try (default 3 5; one count skips the trial phases)",
     )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)

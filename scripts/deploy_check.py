@@ -364,6 +364,11 @@ def run(server: str) -> Report:
             "gunicorn logged booting 3 workers and shutting down",
             sum("Booting worker" in e["message"] for e in parsed) >= WORKERS and any("Shutting down" in e["message"] for e in parsed),
         )
+        warmed = [e["message"] for e in parsed if e["message"].startswith("worker warmed in")]
+        report.check(
+            "each worker warmed itself before its first request (sleutelnet.conf.warm), every template compiled",
+            len(warmed) >= WORKERS and not any("did not compile" in m for m in warmed), "; ".join(warmed[:1]) or "no warm-up line",
+        )
         report.check("the calendar secret reached no log", secret not in web_log and secret not in worker_log and "/calendar/[secret].ics" in web_log)
         report.check("no traceback in the logs", "Traceback" not in web_log and "Traceback" not in worker_log)
         worker_parsed, worker_plain = json_lines(worker_log)
