@@ -4,8 +4,11 @@ One run, on this machine, loopback only:
 
 * the data: bench/reporting.py's generator (`prepare`, `rebuild`) with the people counts of the
   Netherlands (342 municipalities, 5,000 key persons, 150,000 newcomers) and five years of
-  requests and reports, into a database of its own (`sleutelnet_load`, kept for `--reuse`);
-* the actors (a child process, Django on that database): sessions in the database that passed
+  requests and reports, into a database of its own (`sleutelnet_load`, kept for `--reuse`). The
+  server never writes into it: every server start (each trial, and the run) gets a fresh copy
+  (`CREATE DATABASE ... TEMPLATE`, `sleutelnet_load_run`, dropped after), so every run and every
+  trial starts from the same state, not from what the writes of earlier ones left;
+* the actors (a child process, Django on that copy): sessions in the database that passed
   both sign-in steps for coordinators and key persons, API tokens of integrations, and the ids
   they visit, in a JSON file for locust;
 * gunicorn in production mode (sync workers; `-c python:sleutelnet.conf.gunicorn` when that
@@ -82,6 +85,11 @@ class Settings:
     write_p95_ms: float = 300.0
     p99_ms: float = 1000.0
     ratio_target: float = 0.6
+
+    @property
+    def copy(self) -> str:
+        """The database the server runs on: a fresh copy of `database` for every server start."""
+        return f"{self.database}_run"
 
     @classmethod
     def for_quick(cls) -> Settings:
@@ -205,21 +213,49 @@ def make_actors(settings: Settings) -> dict[str, Any]:
     }
 
 
-def child_prepare(settings: Settings, actors_file: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    """In the child process: the data (generated or reused), the rollups, the sizes and the actors."""
+def child_prepare(settings: Settings, log: Callable[[str], None]) -> dict[str, Any]:
+    """In the child process: the data (generated or reused), the rollups and the sizes, in the
+    template database; vacuumed and analysed, so every copy starts with its statistics."""
     generation = reporting.prepare(replace_reporting(settings), log)
     with reporting._connect(settings.database) as conn:
-        earlier = reporting._meta(conn.cursor()).get("rebuild")
-    if generation["reused"] and earlier:
-        rebuilt = {**earlier, "reused": True}
+        meta = reporting._meta(conn.cursor())
+    if generation["reused"] and meta.get("rebuild"):
+        rebuilt = {**meta["rebuild"], "reused": True}
     else:
         rebuilt = {**reporting.rebuild(settings.database, log), "reused": False}
         with reporting._connect(settings.database) as conn:
             reporting._set_meta(conn.cursor(), rebuild=rebuilt)
-    data = reporting.sizes(settings.database)
-    actors = make_actors(settings)
-    actors_file.write_text(json.dumps(actors, indent=1), encoding="utf-8")
-    return {"generation": generation, "rebuild": rebuilt, "data": data}
+    if not (generation["reused"] and meta.get("vacuumed")):
+        log(f"VACUUM (ANALYZE) {settings.database}, once: the copies inherit its visibility map and statistics")
+        with reporting._connect(settings.database) as conn:
+            started = time.perf_counter()
+            conn.execute("VACUUM (ANALYZE)")
+            reporting._set_meta(conn.cursor(), vacuumed=round(time.perf_counter() - started, 1))
+    return {"generation": generation, "rebuild": rebuilt, "data": reporting.sizes(settings.database)}
+
+
+def child_actors(settings: Settings, database: str, actors_file: Path) -> None:
+    """In a child process on a fresh copy: the actors, written into the copy, listed for locust."""
+    reporting.setup_django(database)
+    actors_file.write_text(json.dumps(make_actors(settings), indent=1), encoding="utf-8")
+
+
+def fresh_copy(template: str, copy: str) -> float:
+    """The copy the server runs on, made anew from the template; the seconds it took.
+
+    FILE_COPY copies the template's files (with its vacuum and statistics) instead of writing
+    every row through the WAL as PostgreSQL 15's default strategy does: seconds, not minutes, for
+    a database of several GB. The template must have no connections; the child that prepared it
+    has ended."""
+    from psycopg import sql
+
+    started = time.perf_counter()
+    with reporting._connect("postgres") as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(copy)))
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY FILE_COPY").format(sql.Identifier(copy), sql.Identifier(template))
+        )
+    return round(time.perf_counter() - started, 1)
 
 
 def replace_reporting(settings: Settings) -> reporting.Settings:
@@ -243,7 +279,7 @@ def server_env(settings: Settings, secret_key: str, log_key: str, data_dir: Path
     python_path = [str(HERE), str(ROOT / "src")] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])
     env.update(
         SLEUTELNET_MODE="production", DEBUG="0", SECRET_KEY=secret_key, PROCESSING_LOG_KEY=log_key,
-        ALLOWED_HOSTS="127.0.0.1", DATABASE_URL=f"{reporting.PG_URL}/{settings.database}",
+        ALLOWED_HOSTS="127.0.0.1", DATABASE_URL=f"{reporting.PG_URL}/{settings.copy}",
         DATABASE_CONN_MAX_AGE="60", DJANGO_SETTINGS_MODULE="loadsite.settings", PYTHONPATH=os.pathsep.join(python_path),
         SLEUTELNET_DATA_DIR=str(data_dir), LOG_LEVEL="WARNING",
         # No retention job in the measured phases: the generated five years pass their periods all
@@ -433,8 +469,8 @@ def run_phase(
         "-H", url, "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING", "--exit-code-on-error", "0",
         "--csv", str(folder / label), *classes,
     ]  # fmt: skip
-    backlog, figures_wait = figures_drain(settings.database)
-    vacuumed = vacuum(settings.database)
+    backlog, figures_wait = figures_drain(settings.copy)
+    vacuumed = vacuum(settings.copy)
     drained = drain(url)
     busy0, total0 = _proc_stat()
     server0 = _tree_cpu(server.pid)
@@ -524,9 +560,9 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
     env = server_env(settings, secret_key, log_key, folder / "var")
     try:
         child_env = {**env, "SLEUTELNET_MODE": "development", "DJANGO_SETTINGS_MODULE": "sleutelnet.conf.settings"}
-        log(f"data and actors in {settings.database} (child process)")
+        log(f"the data in {settings.database} (child process)")
         child = subprocess.run(
-            [sys.executable, str(Path(__file__).resolve()), "prepare", json.dumps(_settings_json(settings)), str(actors)],
+            [sys.executable, str(Path(__file__).resolve()), "prepare", json.dumps(_settings_json(settings))],
             env=child_env, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=None if not settings.quick else subprocess.PIPE,
             text=True, check=False,
         )  # fmt: skip
@@ -549,6 +585,20 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
         )  # fmt: skip
         url_port = _free_port()
         url = f"http://127.0.0.1:{url_port}"
+        copies: list[dict[str, Any]] = []
+
+        def serve(workers: int, log_file: Path) -> subprocess.Popen[bytes]:
+            """gunicorn and the worker on a fresh copy of the data, with actors of their own."""
+            seconds = fresh_copy(settings.database, settings.copy)
+            log(f"fresh copy {settings.copy} of {settings.database} in {seconds} s; actors (child process)")
+            made = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "actors", json.dumps(_settings_json(settings)), settings.copy, str(actors)],
+                env=child_env, cwd=str(ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+            )  # fmt: skip
+            if made.returncode != 0:
+                raise RuntimeError(f"making the actors failed: {made.stderr[-3000:]}")
+            copies.append({"workers": workers, "copy_seconds": seconds})
+            return start_server(env, workers, url_port, log_file)
 
         def phases(server: subprocess.Popen[bytes]) -> Callable[..., dict[str, Any]]:
             def one(label: str, classes: Sequence[str], users: int, seconds: int, think: tuple[float, float] | None = None) -> dict[str, Any]:
@@ -560,7 +610,7 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
         if len(settings.workers) > 1:
             for w in settings.workers:
                 log(f"trial: gunicorn with {w} sync workers")
-                server = start_server(env, w, url_port, folder / f"gunicorn_{w}.log")
+                server = serve(w, folder / f"gunicorn_{w}.log")
                 try:
                     one = phases(server)
                     trials[str(w)] = {
@@ -573,7 +623,7 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
         else:
             chosen = settings.workers[0]
         log(f"the run: gunicorn with {chosen} sync workers, {settings.users} users for {settings.seconds} s")
-        server = start_server(env, chosen, url_port, folder / "gunicorn.log")
+        server = serve(chosen, folder / "gunicorn.log")
         try:
             one = phases(server)
             mix = one("mix", MIX, settings.users, settings.seconds)
@@ -583,6 +633,7 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
             stop_server(server)
         server_log = (folder / "gunicorn.log").read_text(errors="replace")
     finally:
+        reporting.drop_database(settings.copy)  # what the run wrote goes with it
         if not settings.keep:
             reporting.drop_database(settings.database)
     info["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -601,6 +652,8 @@ def run(settings: Settings, log: Callable[[str], None] = lambda _: None) -> dict
             "actors": {"coordinators": settings.coordinators, "key_persons": settings.key_persons, "tokens": settings.tokens},
         },  # fmt: skip
         **prepared,
+        # every server start ran on a fresh copy of the prepared data: how long each copy took
+        "copies": copies,
         "trials": trials,
         "mix": mix,
         "mix_slow": slow,
@@ -681,7 +734,12 @@ def table(result: dict[str, Any]) -> str:
         f" {result['data']['reports_until']}), {t['reporting_rollup']['rows']:,} rollup rows;"
         f" database {result['data']['database_bytes'] / 2**30:.2f} GiB. Generated in {gen['seconds']:,.0f} s"
         f"{' (an earlier run; reused)' if gen.get('reused') else ''}, `rebuild()` {rb['seconds']:,.0f} s"
-        f"{' (an earlier run)' if rb.get('reused') else ''}.",
+        f"{' (an earlier run)' if rb.get('reused') else ''}."
+        + (
+            f" Every server start ran on a fresh copy (`{s['database']}_run`, `CREATE DATABASE ... TEMPLATE`), made in"
+            f" {', '.join(str(c['copy_seconds']) for c in result['copies'])} s, so no run or trial saw what an earlier one wrote."
+            if result.get("copies") else ""
+        ),
         "",
         f"Server: gunicorn, {s['server']['workers']} sync workers (tried {', '.join(map(str, s['server']['workers_tried']))};"
         f" config {s['server']['gunicorn_config'] or 'none: flags only'}) and `run_worker` beside it, production mode"
@@ -782,12 +840,14 @@ def update_readme(text: str, result: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] == "prepare":
+    if len(sys.argv) == 3 and sys.argv[1] == "prepare":
         def _log(message: str) -> None:
             print(f"[{time.strftime('%H:%M:%S', time.gmtime())}Z]   {message}", file=sys.stderr, flush=True)
 
-        done = child_prepare(_settings_from_json(json.loads(sys.argv[2])), Path(sys.argv[3]), _log)
+        done = child_prepare(_settings_from_json(json.loads(sys.argv[2])), _log)
         print(json.dumps(done, default=str))
+    elif len(sys.argv) == 5 and sys.argv[1] == "actors":
+        child_actors(_settings_from_json(json.loads(sys.argv[2])), sys.argv[3], Path(sys.argv[4]))
     else:
         print("Run bench/run.py --bench load", file=sys.stderr)
         raise SystemExit(2)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 from django.conf import settings
@@ -25,8 +28,29 @@ def test_the_warm_up_compiles_every_template_of_ours_and_loads_every_language() 
     assert done.failed == []
     assert done.templates == len(names)
     assert set(names) <= _cached_names()  # the first request finds them compiled
-    assert done.languages == [code for code, _ in settings.LANGUAGES]
     assert done.url_patterns > 100 and done.models > 30
+
+
+_FRESH_WORKER = """
+import django
+django.setup()
+from django.utils.translation import trans_real
+from sleutelnet.conf.warm import warm_up
+before = sorted(trans_real._translations)
+warm_up()
+print(before, sorted(trans_real._translations))
+"""
+
+
+def test_the_warm_up_loads_the_catalogue_of_every_language_in_a_fresh_worker() -> None:
+    # In this test process other tests have loaded catalogues already; a new process has none.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "sleutelnet.conf.settings"}
+    result = subprocess.run([sys.executable, "-c", _FRESH_WORKER], capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    before, after = result.stdout.strip().splitlines()[-1].split("] [")
+    codes = [code for code, _ in settings.LANGUAGES]
+    assert not any(f"'{code}'" in before for code in codes if code != "nl")
+    assert all(f"'{code}'" in after for code in codes), after
 
 
 def test_a_template_that_does_not_compile_is_logged_and_does_not_stop_the_worker(caplog, monkeypatch) -> None:

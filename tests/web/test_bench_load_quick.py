@@ -66,5 +66,9 @@ def test_quick_load_benchmark_serves_the_whole_mix_without_an_error(tmp_path: Pa
     assert "| kind / endpoint | requests | errors |" in text
     assert "The same mix at a slower pace" in text and "**Figures**" in text
 
-    # Nothing is left behind on the server.
+    # The server ran on a fresh copy of the data, never on the prepared data itself.
+    assert [c["workers"] for c in document["copies"]] == [document["settings"]["server"]["workers"]]
+    assert "fresh copy" in text
+    # Nothing is left behind on the server: neither the data nor the copy.
     assert not load_bench.reporting._database_exists(document["settings"]["database"])
+    assert not load_bench.reporting._database_exists(document["settings"]["database"] + "_run")
