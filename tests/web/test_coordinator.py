@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from sleutelnet.deployments import services
 from sleutelnet.deployments.models import (
@@ -236,3 +238,29 @@ def test_approval_comment_fields_have_ids_of_their_own_card(client, scene):
         assert labels == areas == expected
         assert "offer0000placeholder" not in html
     assert f'id="id_{other.uuid.hex[:12]}_comment-error"' in html
+
+
+def test_approvals_page_the_oldest_filed_first_25_a_page(client, world, django_assert_max_num_queries):
+    """The page is chosen on the ids, then its cards are loaded: the order is the order of filing
+    (not of the work's date), 25 a page, and the second page holds the rest."""
+    from sleutelnet.core import clock
+    from sleutelnet.people.models import KeyPerson
+
+    KeyPerson.objects.filter(pk=world.key_person.pk).update(capacity_hours_per_month=200)  # 27 requests in a month
+    assignments = [accepted_in_past(world, days_ago=30 - i) for i in range(27)]  # the oldest work first
+    filed = assignments[13:] + assignments[:13]  # ... filed in an order of neither the work's date nor the id
+    base = timezone.now() - dt.timedelta(hours=1)
+    for i, a in enumerate(filed):
+        with clock.at(base + dt.timedelta(seconds=i)):
+            services.submit_report(actor=world.key_person_user, assignment=a, data=report_data(a))
+    client.force_login(world.coordinator)
+
+    def cards(page: int) -> list[str]:
+        html = client.get("/coordinator/approvals/", {"page": page}).content.decode()
+        found = [(html.find(f"/coordinator/approvals/{a.uuid}/approve/"), a.uuid.hex) for a in assignments]
+        return [uuid for at, uuid in sorted(found) if at >= 0]
+
+    with django_assert_max_num_queries(30):
+        first = cards(1)
+    assert first == [a.uuid.hex for a in filed[:25]]
+    assert cards(2) == [a.uuid.hex for a in filed[25:]]

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -579,10 +580,23 @@ def coordinator_plan_send(request: HttpRequest) -> HttpResponse:
 # --- coordinator: approving reports ---------------------------------------------------------
 
 
-def _approval_items(request: HttpRequest) -> QuerySet[Assignment]:
-    return reports_awaiting_approval(request.user).select_related("request__newcomer").prefetch_related(  # type: ignore[arg-type]
-        "report__roles_used", "report__life_domains", "report__languages_used"
+def _approval_page(request: HttpRequest) -> tuple[Page, list[Assignment]]:  # type: ignore[type-arg]
+    """The page of waiting reports asked for, oldest filed first, and its assignments loaded whole.
+
+    The page is chosen on the ids alone (the assignment and its report), then only its 25
+    assignments are read with what a card shows: a region has hundreds of waiting reports, and
+    joining each to its request, organisation, municipality, newcomer and key person before the
+    sort cost 13-15 ms of the page (sleutelnet_load, region 1: 923 waiting)."""
+    page = paginate(request, reports_awaiting_approval(request.user).values_list("id", flat=True), per_page=25)  # type: ignore[arg-type]
+    ids = list(page.object_list)
+    loaded = (
+        reports_awaiting_approval(request.user)  # type: ignore[arg-type]
+        .filter(id__in=ids)
+        .select_related("request__newcomer")
+        .prefetch_related("report__roles_used", "report__life_domains", "report__languages_used")
+        .in_bulk()
     )
+    return page, [loaded[i] for i in ids if i in loaded]  # one gone since: left out, not an error
 
 
 def _comment_form(assignment: Assignment, data: Any = None) -> CommentForm:
@@ -605,8 +619,7 @@ def _limit_warnings(assignments: list[Assignment]) -> list[list[LimitWarning]]:
 def approvals(request: HttpRequest) -> HttpResponse:
     """Filed reports waiting for the coordinator: approve, or send back with a comment; with a
     warning where approving would take the key person past an allowance limit."""
-    page = paginate(request, _approval_items(request), per_page=25)
-    assignments = list(page.object_list)
+    page, assignments = _approval_page(request)
     # The comment fields of each card are rendered once (card_blank); a card gets a form of its own
     # only when it comes back with errors.
     items = [(a, None, w) for a, w in zip(assignments, _limit_warnings(assignments), strict=True)]
@@ -663,8 +676,7 @@ def return_report(request: HttpRequest, uuid: UUID) -> HttpResponse:
             return redirect("deployments:approvals")
     if request.htmx:  # type: ignore[attr-defined]
         return _approval_card(request, a, comment_form=form, open_return=True)
-    page = paginate(request, _approval_items(request), per_page=25)
-    assignments = list(page.object_list)
+    page, assignments = _approval_page(request)
     items = [
         (item, form if item.id == a.id else None, w) for item, w in zip(assignments, _limit_warnings(assignments), strict=True)
     ]

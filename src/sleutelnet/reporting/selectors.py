@@ -401,19 +401,25 @@ def operations(regions: list[int], today: dt.date, week_end: dt.date) -> Operati
         .order_by("starts_at")[:20]
     )
     mine = Assignment.objects.filter(region_id__in=regions)  # the request's region, on the assignment (an index)
+    # Today's accepted assignments, found from today's requests of the regions (an index on region
+    # and start): a region has thousands of accepted assignments and about a hundred requests a day,
+    # and joining every accepted assignment to its request to test the start cost 11-36 ms of 84.
+    starting_today = Request.objects.filter(region_id__in=regions, starts_at__gte=day_start, starts_at__lt=day_end)
     today_list = list(
-        mine.filter(status=AssignmentStatus.ACCEPTED, request__starts_at__gte=day_start, request__starts_at__lt=day_end)
+        mine.filter(status=AssignmentStatus.ACCEPTED, request_id__in=starting_today.values("id"))
         .select_related("request", "key_person")
         .order_by("request__starts_at", "id")  # the id: one order for requests at the same time, whatever the plan
     )
-    # the four counts in one pass over the current assignments (a partial index holds them; the
-    # request is never null, counting it is counting the rows, from the index alone)
-    accepted = Q(status=AssignmentStatus.ACCEPTED)
-    counts = mine.filter(status__in=(AssignmentStatus.OFFERED, AssignmentStatus.ACCEPTED, AssignmentStatus.REPORTED)).aggregate(
-        week=Count("request_id", filter=accepted & Q(request__starts_at__gte=day_start, request__starts_at__lt=week_stop)),
+    # The counts in two passes over the current assignments, each from a partial index alone (the
+    # request is never null: counting it is counting the rows): the two that need the request's
+    # times join only the accepted assignments to it, the other two need no join at all.
+    counts = mine.filter(status=AssignmentStatus.ACCEPTED).aggregate(
+        week=Count("request_id", filter=Q(request__starts_at__gte=day_start, request__starts_at__lt=week_stop)),
+        late=Count("request_id", filter=Q(request__ends_at__lt=now - dt.timedelta(days=2))),
+    )
+    counts |= mine.filter(status__in=(AssignmentStatus.OFFERED, AssignmentStatus.REPORTED)).aggregate(
         waiting=Count("request_id", filter=Q(status=AssignmentStatus.OFFERED, offered_at__lt=now - dt.timedelta(hours=48))),
         to_approve=Count("request_id", filter=Q(status=AssignmentStatus.REPORTED)),
-        late=Count("request_id", filter=accepted & Q(request__ends_at__lt=now - dt.timedelta(days=2))),
     )
     week, waiting, to_approve, late = counts["week"], counts["waiting"], counts["to_approve"], counts["late"]
     state = key_person_state(regions, today)
