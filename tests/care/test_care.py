@@ -141,11 +141,14 @@ def test_trainings_certificates_and_attendance(world) -> None:  # type: ignore[n
 
 
 def test_check_in_suggested_after_a_mediation_until_one_is_logged(world) -> None:  # type: ignore[no-untyped-def]
-    _done(world, 3, report=dict(participants=2, participants_little_dutch=0, participants_first_contact=0), kind="mediation")
-    [s] = selectors.check_in_suggestions([world.region.id], clock.today())
+    a = _done(world, 3, report=dict(participants=2, participants_little_dutch=0, participants_first_contact=0), kind="mediation")
+    # Seen three weeks after the work (the 3rd of last month is more than 30 days ago early in a month).
+    day = timezone.localdate(a.request.starts_at) + dt.timedelta(days=21)
+    [s] = selectors.check_in_suggestions([world.region.id], day)
     assert s.key_person == world.key_person and s.reason == "heavy_assignment"
-    services.log_check_in(actor=world.coordinator, key_person=world.key_person, on=clock.today(), reason="heavy_assignment")
-    assert selectors.check_in_suggestions([world.region.id], clock.today()) == []
+    assert selectors.check_in_suggestions([world.region.id], day + dt.timedelta(days=10)) == []  # past the 30 days
+    services.log_check_in(actor=world.coordinator, key_person=world.key_person, on=day, reason="heavy_assignment")
+    assert selectors.check_in_suggestions([world.region.id], day) == []
 
 
 def test_workload_flags_who_does_too_much(world) -> None:  # type: ignore[no-untyped-def]

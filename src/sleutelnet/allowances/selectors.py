@@ -322,9 +322,10 @@ class Ledger:
         states = [AssignmentStatus.APPROVED, *([AssignmentStatus.REPORTED] if planned else [])]
         reports = ActivityReport.objects.filter(
             key_person_id__in=ids, assignment__status__in=states, date__range=(start, end)
-        ).values_list("id", "key_person_id", "date", "hours", "assignment__request__region_id").order_by()
+        ).values_list("id", "key_person_id", "date", "hours", "assignment__region_id").order_by()
         # No order (the model's is newest first): the sums below do not need one, and a year of
-        # reports of a page of key persons is thousands of rows to sort for nothing.
+        # reports of a page of key persons is thousands of rows to sort for nothing. The region is
+        # the request's, copied on the assignment: no join with the requests for thousands of rows.
         regions = {kp.region_id for kp in people.values()}
         for report_id, kp_id, day, hours, region_id in reports:
             work[kp_id].append(Work(kp_id, day, hours, region_id, report_id))
