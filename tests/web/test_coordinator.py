@@ -8,6 +8,7 @@ import re
 import pytest
 from django.utils import timezone
 
+from sleutelnet.core import clock
 from sleutelnet.deployments import services
 from sleutelnet.deployments.models import (
     ActivityReport,
@@ -15,6 +16,7 @@ from sleutelnet.deployments.models import (
     AssignmentStatus,
     RequestStatus,
 )
+from sleutelnet.people.models import KeyPerson
 from tests import factories as f
 from tests.web.conftest import accepted_in_past, report_data
 
@@ -243,9 +245,6 @@ def test_approval_comment_fields_have_ids_of_their_own_card(client, scene):
 def test_approvals_page_the_oldest_filed_first_25_a_page(client, world, django_assert_max_num_queries):
     """The page is chosen on the ids, then its cards are loaded: the order is the order of filing
     (not of the work's date), 25 a page, and the second page holds the rest."""
-    from sleutelnet.core import clock
-    from sleutelnet.people.models import KeyPerson
-
     KeyPerson.objects.filter(pk=world.key_person.pk).update(capacity_hours_per_month=200)  # 27 requests in a month
     assignments = [accepted_in_past(world, days_ago=30 - i) for i in range(27)]  # the oldest work first
     filed = assignments[13:] + assignments[:13]  # ... filed in an order of neither the work's date nor the id

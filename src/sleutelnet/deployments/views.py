@@ -587,14 +587,13 @@ def _approval_page(request: HttpRequest) -> tuple[Page, list[Assignment]]:  # ty
     assignments are read with what a card shows: a region has hundreds of waiting reports, and
     joining each to its request, organisation, municipality, newcomer and key person before the
     sort cost 13-15 ms of the page (sleutelnet_load, region 1: 923 waiting)."""
-    page = paginate(request, reports_awaiting_approval(request.user).values_list("id", flat=True), per_page=25)  # type: ignore[arg-type]
+    waiting = reports_awaiting_approval(request.user)  # type: ignore[arg-type]
+    page = paginate(request, waiting.values_list("id", flat=True), per_page=25)
     ids = list(page.object_list)
     loaded = (
-        reports_awaiting_approval(request.user)  # type: ignore[arg-type]
-        .filter(id__in=ids)
-        .select_related("request__newcomer")
+        waiting.select_related("request__newcomer")
         .prefetch_related("report__roles_used", "report__life_domains", "report__languages_used")
-        .in_bulk()
+        .in_bulk(ids)
     )
     return page, [loaded[i] for i in ids if i in loaded]  # one gone since: left out, not an error
 
