@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -370,6 +371,37 @@ def _tree_cpu(pid: int) -> float:
     return total
 
 
+#: A PostgreSQL client backend's process title names its client: "postgres: 15/main: user db 127.0.0.1(5678) idle".
+_CLIENT_TITLE = re.compile(r"\d+\.\d+\.\d+\.\d+\(\d+\)|\[local\]|::1\(\d+\)")
+
+
+def _postgres_cpu() -> dict[str, float]:
+    """CPU seconds of the PostgreSQL server on this machine: all of it, and its background processes
+    (checkpointer, WAL writer, background writer, autovacuum, ...). The client backends are the rest:
+    live ones, and ended ones through the postmaster, which reaps them (a backend ends when Django
+    drops a connection after CONN_MAX_AGE). Empty when no server runs here or it cannot be read."""
+    import psutil
+
+    total = background = 0.0
+    found = False
+    for proc in psutil.process_iter(["name", "cmdline"]):
+        try:
+            if proc.info["name"] != "postgres":
+                continue
+            times = proc.cpu_times()
+            parent = proc.parent()
+            if parent is None or parent.name() != "postgres":  # the postmaster
+                found = True
+                total += times.user + times.system + times.children_user + times.children_system
+                continue
+            total += times.user + times.system
+            if not _CLIENT_TITLE.search(" ".join(proc.info["cmdline"] or [])):
+                background += times.user + times.system
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return {"total": total, "background": background} if found else {}
+
+
 # --- a phase ----------------------------------------------------------------------------------------
 
 
@@ -476,6 +508,7 @@ def run_phase(
     server0 = _tree_cpu(server.pid)
     worker = getattr(server, "worker", None)
     worker0 = _tree_cpu(worker.pid) if worker is not None else 0.0
+    pg0 = _postgres_cpu()
     started = time.perf_counter()
     with open(folder / f"{label}.log", "wb") as out:
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=str(ROOT))
@@ -485,7 +518,19 @@ def run_phase(
     busy1, total1 = _proc_stat()
     server1 = _tree_cpu(server.pid)
     worker1 = _tree_cpu(worker.pid) if worker is not None else 0.0
+    pg1 = _postgres_cpu()
     cores = os.cpu_count() or 1
+    postgres = (
+        {
+            "postgres_share": round((pg1["total"] - pg0["total"]) / (wall * cores), 3),
+            # the client backends: the queries of gunicorn, the worker and the bench's own checks
+            "postgres_backends_share": round(
+                (pg1["total"] - pg1["background"] - pg0["total"] + pg0["background"]) / (wall * cores), 3
+            ),
+        }
+        if pg0 and pg1
+        else {}
+    )
     if not samples_file.exists():
         raise RuntimeError(f"locust wrote no samples ({label}): {(folder / f'{label}.log').read_text(errors='replace')[-2000:]}")
     samples = [json.loads(line) for line in samples_file.read_text(encoding="utf-8").splitlines() if line]
@@ -508,6 +553,7 @@ def run_phase(
             "locust_core": round(locust_cpu / wall, 3),  # of one core: locust uses one
             "server_share": round((server1 - server0) / (wall * cores), 3),
             "worker_share": round((worker1 - worker0) / (wall * cores), 3),  # run_worker: the deferred figures
+            **postgres,
             "machine_busy_share": round((busy1 - busy0) / max(total1 - total0, 1), 3),  # all cores, every process
         },
         "failing_endpoints": errors,
@@ -519,7 +565,7 @@ def run_phase(
     log(
         f"  {label}: {a['requests']:,} requests, {a['rps']} rps, p50/p95/p99 {a['p50_ms']}/{a['p95_ms']}/{a['p99_ms']} ms,"
         f" {a['errors']} errors; CPU locust {out['cpu']['locust_share']:.0%}, gunicorn {out['cpu']['server_share']:.0%},"
-        f" machine {out['cpu']['machine_busy_share']:.0%}"
+        f" PostgreSQL {out['cpu'].get('postgres_share', 0):.0%}, machine {out['cpu']['machine_busy_share']:.0%}"
     )
     return out
 
@@ -752,8 +798,8 @@ def table(result: dict[str, Any]) -> str:
         f"**Mix**: {mix['all']['requests']:,} requests in {mix['measured_seconds']:.0f} s, {mix['all']['rps']} rps,"
         f" {mix['all']['errors']} errors. CPU over the phase (share of both cores): locust {mix['cpu']['locust_share']:.0%},"
         f" gunicorn {mix['cpu']['server_share']:.0%}, the worker {mix['cpu'].get('worker_share', 0):.0%} (the figures the"
-        f" writes queued), the whole machine {mix['cpu']['machine_busy_share']:.0%} (the rest: PostgreSQL and other"
-        " processes).",
+        f" writes queued), PostgreSQL {_pg(mix['cpu'])}, the whole machine {mix['cpu']['machine_busy_share']:.0%}"
+        " (the rest: the system and other processes).",
         "",
         "| kind / endpoint | requests | errors | rps | p50 | p95 | p99 | max |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -772,8 +818,8 @@ def table(result: dict[str, Any]) -> str:
             f"**The same mix at a slower pace** (informative: where the targets hold on this machine): the same"
             f" {s['users']} users with think time {think[0]:g}-{think[1]:g} s for {slow['measured_seconds']:.0f} s,"
             f" {slow['all']['requests']:,} requests, {slow['all']['rps']} rps, {slow['all']['errors']} errors; CPU: gunicorn"
-            f" {slow['cpu']['server_share']:.0%}, the worker {slow['cpu'].get('worker_share', 0):.0%}, the whole machine"
-            f" {slow['cpu']['machine_busy_share']:.0%}."
+            f" {slow['cpu']['server_share']:.0%}, the worker {slow['cpu'].get('worker_share', 0):.0%}, PostgreSQL"
+            f" {_pg(slow['cpu'])}, the whole machine {slow['cpu']['machine_busy_share']:.0%}."
         ), "", "| kind | requests | errors | rps | p50 | p95 | p99 | max |", "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for name, v in [("reads", slow["kinds"]["read"]), ("writes", slow["kinds"]["write"]), ("all", slow["all"])]:
             lines.append(
@@ -828,6 +874,13 @@ def table(result: dict[str, Any]) -> str:
     for target in result["targets"]:
         lines.append(f"| {target['target']} | {target['measured']} | {'PASS' if target['pass'] else 'FAIL'} |")
     return "\n".join(lines)
+
+
+def _pg(cpu: dict[str, Any]) -> str:
+    """PostgreSQL's share of a phase's CPU, and its client backends' part of it."""
+    if "postgres_share" not in cpu:
+        return "not measured (no server on this machine)"
+    return f"{cpu['postgres_share']:.0%} (its client backends {cpu['postgres_backends_share']:.0%})"
 
 
 def update_readme(text: str, result: dict[str, Any]) -> str:

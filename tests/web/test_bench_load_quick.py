@@ -47,6 +47,8 @@ def test_quick_load_benchmark_serves_the_whole_mix_without_an_error(tmp_path: Pa
         assert mix[part]
     assert {"p50_ms", "p95_ms", "p99_ms", "rps"} <= set(mix["all"])
     assert {"locust_share", "server_share", "worker_share", "machine_busy_share"} <= set(mix["cpu"])
+    # PostgreSQL runs on this machine: its share, and its client backends' part of it, were read.
+    assert 0 < mix["cpu"]["postgres_backends_share"] <= mix["cpu"]["postgres_share"] <= 1
     slow = document["mix_slow"]  # the same mix at a slower pace
     assert slow["all"]["errors"] == 0 and slow["all"]["requests"] > 0
     # the writes queued figures (production: deferred); the phases waited until the worker had them done
