@@ -319,3 +319,35 @@ def test_agenda_reason_fields_have_ids_of_their_own_card(client, scene):
     assert f'id="id_{other.uuid.hex[:12]}_reason-error"' in html
     assert {label for label, _, _ in _reason_fields(html, "reason")} == expected
     assert "offer0000placeholder" not in html
+
+
+def _offers_on_days(world, days):  # type: ignore[no-untyped-def]
+    """One offer to the world's key person per day from now, filed in the order given."""
+    out = {}
+    for day in days:
+        data = world.request_data(title=f"Verzoek over {day} dagen")
+        data.starts_at += dt.timedelta(days=day)
+        data.ends_at += dt.timedelta(days=day)
+        req = services.file_request(actor=world.requester, organisation=world.organisation, data=data)
+        out[day] = services.offer(actor=world.coordinator, request=req, key_persons=[world.key_person])[0]
+    return out
+
+
+def test_the_start_page_shows_the_three_soonest_offers_and_links_to_all(client, world):
+    offers = _offers_on_days(world, [9, 3, 7, 5, 4])  # filed out of order
+    client.force_login(world.key_person_user)
+    html = client.get("/me/").content.decode()
+    shown = re.findall(r'id="offer-([0-9a-f-]{36})"', html)
+    assert shown == [str(offers[d].uuid) for d in (3, 4, 5)]  # the soonest first
+    assert "New offers (5)" in html
+    assert re.search(r'<a class="link" href="/me/offers/">All offers \(5\)</a>', html)
+    offers_page = client.get("/me/offers/").content.decode()
+    assert sorted(re.findall(r'id="offer-([0-9a-f-]{36})"', offers_page)) == sorted(str(a.uuid) for a in offers.values())
+
+
+def test_the_start_page_with_three_offers_shows_them_all_without_the_link(client, world):
+    offers = _offers_on_days(world, [2, 3, 4])
+    client.force_login(world.key_person_user)
+    html = client.get("/me/").content.decode()
+    assert re.findall(r'id="offer-([0-9a-f-]{36})"', html) == [str(offers[d].uuid) for d in (2, 3, 4)]
+    assert "New offers (3)" in html and "All offers" not in html

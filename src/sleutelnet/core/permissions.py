@@ -161,7 +161,7 @@ MATRIX_ENTRIES: tuple[Endpoint, ...] = (
     _e("deployments:request_edit", "Change an open request", activity=DEPLOYMENT, subject="request", get=ORG_REQ, post=ORG_REQ),
     _e("deployments:request_cancel", "Withdraw a request", activity=DEPLOYMENT, subject="request", post=ORG_REQ),
     # --- key person ---------------------------------------------------------------------------
-    _e("deployments:portal", "My start page: new offers, today and the coming week", activity=DEPLOYMENT, get=OWN_KP),
+    _e("deployments:portal", "My start page: the soonest new offers, today and the coming week", activity=DEPLOYMENT, get=OWN_KP),
     _e("deployments:hours", "My hours and allowance against the tax-free limits", activity=REPORTING, get=OWN_KP),
     _e("deployments:offers", "My open offers", activity=DEPLOYMENT, get=OWN_KP),
     _e("deployments:offer_accept", "Accept an offer", activity=DEPLOYMENT, subject="assignment", post=OWN_KP),

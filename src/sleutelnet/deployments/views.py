@@ -838,8 +838,14 @@ def _open_offers(request: HttpRequest) -> QuerySet[Assignment]:
     )
 
 
+#: The start page shows the soonest offers in full (yes or no in one tap), the offers page all of
+#: them: a key person with a dozen open offers gets a short start page on a cheap phone, and the
+#: page no longer grows with the offers (each card is the costliest part of the page to render).
+PORTAL_OFFERS = 3
+
+
 def portal(request: HttpRequest) -> HttpResponse:
-    """The key person's start page: new offers on top, then today and the coming week."""
+    """The key person's start page: the soonest new offers on top, then today and the coming week."""
     kp = own_key_person(request)
     now = timezone.localtime()
     today = now.date()
@@ -863,9 +869,13 @@ def portal(request: HttpRequest) -> HttpResponse:
         .filter(status=AssignmentStatus.ACCEPTED, request__starts_at__lte=timezone.now())
         .count()
     )
-    offers = [(a, _decline_form(a)) for a in _open_offers(request)]
+    open_offers = _open_offers(request)
+    offer_count = open_offers.count()
+    offers = [(a, _decline_form(a)) for a in open_offers[:PORTAL_OFFERS]] if offer_count else []
     context = {
         "offers": offers,
+        "offer_count": offer_count,
+        "more_offers": offer_count > len(offers),
         "decline_blank": _decline_blank() if offers else "",
         "today": [a for a in rows if timezone.localtime(a.request.starts_at).date() == today],
         "week": [a for a in rows if timezone.localtime(a.request.starts_at).date() != today],
