@@ -375,14 +375,16 @@ def _tree_cpu(pid: int) -> float:
 _CLIENT_TITLE = re.compile(r"\d+\.\d+\.\d+\.\d+\(\d+\)|\[local\]|::1\(\d+\)")
 
 
-def _postgres_cpu() -> dict[str, float]:
-    """CPU seconds of the PostgreSQL server on this machine: all of it, and its background processes
-    (checkpointer, WAL writer, background writer, autovacuum, ...). The client backends are the rest:
-    live ones, and ended ones through the postmaster, which reaps them (a backend ends when Django
-    drops a connection after CONN_MAX_AGE). Empty when no server runs here or it cannot be read."""
+def _postgres_cpu() -> dict[str, Any]:
+    """CPU seconds of the PostgreSQL server on this machine: all of it ("total", with the backends
+    that ended, through the postmaster, which reaps them: a backend ends when Django drops a
+    connection after CONN_MAX_AGE), and per process id its background processes ("background":
+    checkpointer, WAL writer, background writer, autovacuum, parallel workers, ...). Empty when no
+    server runs here or it cannot be read."""
     import psutil
 
-    total = background = 0.0
+    total = 0.0
+    background: dict[int, float] = {}
     found = False
     for proc in psutil.process_iter(["name", "cmdline"]):
         try:
@@ -396,10 +398,26 @@ def _postgres_cpu() -> dict[str, float]:
                 continue
             total += times.user + times.system
             if not _CLIENT_TITLE.search(" ".join(proc.info["cmdline"] or [])):
-                background += times.user + times.system
+                background[proc.pid] = times.user + times.system
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return {"total": total, "background": background} if found else {}
+
+
+def _postgres_shares(before: dict[str, Any], after: dict[str, Any], wall: float, cores: int) -> dict[str, float]:
+    """PostgreSQL's share of both cores over a phase, and its client backends' part of it: the total
+    less the background processes' CPU in the phase (each process from its CPU at the start, or from
+    zero when it started later). A background process that ended during the phase counts with the
+    backends: it can only make their part larger, never larger than the total."""
+    if not before or not after:
+        return {}
+    spent = after["total"] - before["total"]
+    background = sum(cpu - before["background"].get(pid, 0.0) for pid, cpu in after["background"].items())
+    return {
+        "postgres_share": round(spent / (wall * cores), 3),
+        # the client backends: the queries of gunicorn, the worker and the bench's own checks
+        "postgres_backends_share": round(max(spent - background, 0.0) / (wall * cores), 3),
+    }
 
 
 # --- a phase ----------------------------------------------------------------------------------------
@@ -520,17 +538,7 @@ def run_phase(
     worker1 = _tree_cpu(worker.pid) if worker is not None else 0.0
     pg1 = _postgres_cpu()
     cores = os.cpu_count() or 1
-    postgres = (
-        {
-            "postgres_share": round((pg1["total"] - pg0["total"]) / (wall * cores), 3),
-            # the client backends: the queries of gunicorn, the worker and the bench's own checks
-            "postgres_backends_share": round(
-                (pg1["total"] - pg1["background"] - pg0["total"] + pg0["background"]) / (wall * cores), 3
-            ),
-        }
-        if pg0 and pg1
-        else {}
-    )
+    postgres = _postgres_shares(pg0, pg1, wall, cores)
     if not samples_file.exists():
         raise RuntimeError(f"locust wrote no samples ({label}): {(folder / f'{label}.log').read_text(errors='replace')[-2000:]}")
     samples = [json.loads(line) for line in samples_file.read_text(encoding="utf-8").splitlines() if line]
