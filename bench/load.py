@@ -573,7 +573,7 @@ def run_phase(
     log(
         f"  {label}: {a['requests']:,} requests, {a['rps']} rps, p50/p95/p99 {a['p50_ms']}/{a['p95_ms']}/{a['p99_ms']} ms,"
         f" {a['errors']} errors; CPU locust {out['cpu']['locust_share']:.0%}, gunicorn {out['cpu']['server_share']:.0%},"
-        f" PostgreSQL {out['cpu'].get('postgres_share', 0):.0%}, machine {out['cpu']['machine_busy_share']:.0%}"
+        f" PostgreSQL {_pg(out['cpu'])}, machine {out['cpu']['machine_busy_share']:.0%}"
     )
     return out
 
